@@ -1,0 +1,93 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, each importing only those below it:
+//   COpenSSL, CYAML (system libraries)
+//   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree)
+//   CapGuardKube (Kubernetes objects, manifests), CapGuardConfig (policy file)
+//   CapGuardServer (HTTP/1.1 over TLS; knows nothing of Kubernetes)
+//   CapGuardWebhook (admission endpoints, metrics, wiring)
+//   capguard (command line)
+let package = Package(
+    name: "capguard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "capguard", targets: ["capguard"]),
+        .library(name: "CapGuardPolicy", targets: ["CapGuardPolicy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(
+            name: "COpenSSLShims",
+            dependencies: ["COpenSSL"]
+        ),
+        .target(name: "CapGuardPolicy"),
+        .target(
+            name: "CapGuardYAML",
+            dependencies: ["CYAML"]
+        ),
+        .target(
+            name: "CapGuardKube",
+            dependencies: ["CapGuardPolicy", "CapGuardYAML"]
+        ),
+        .target(
+            name: "CapGuardConfig",
+            dependencies: [
+                "CapGuardPolicy",
+                "CapGuardYAML",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CapGuardServer",
+            dependencies: [
+                "COpenSSL",
+                "COpenSSLShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CapGuardWebhook",
+            dependencies: [
+                "CapGuardPolicy",
+                "CapGuardKube",
+                "CapGuardConfig",
+                "CapGuardServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "capguard",
+            dependencies: [
+                "CapGuardPolicy",
+                "CapGuardKube",
+                "CapGuardConfig",
+                "CapGuardServer",
+                "CapGuardWebhook",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "CapGuardPolicyTests", dependencies: ["CapGuardPolicy"]),
+        .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
+        .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy"]),
+        .testTarget(name: "CapGuardConfigTests", dependencies: ["CapGuardConfig", "CapGuardPolicy"]),
+        .testTarget(name: "CapGuardServerTests", dependencies: ["CapGuardServer"]),
+        .testTarget(name: "CapGuardWebhookTests", dependencies: ["CapGuardWebhook"]),
+        .testTarget(name: "CapGuardCLITests", dependencies: ["capguard"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
