@@ -1,0 +1,13 @@
+/// One rule of the policy, applied to one container at a time.
+///
+/// Each rule is its own small type so that it can be read, tested and changed alone; `Policy.evaluate`
+/// runs them all over every container list.
+protocol ContainerCheck {
+    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into result: inout Evaluation)
+}
+
+enum CapabilityField {
+    static let drop = "securityContext.capabilities.drop"
+    static let add = "securityContext.capabilities.add"
+    static let privileged = "securityContext.privileged"
+}

@@ -1,0 +1,33 @@
+/// Rule 1: `securityContext.capabilities.drop` must contain `ALL`.
+enum DropAllCheck: ContainerCheck {
+    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into result: inout Evaluation) {
+        guard let securityContext = container.securityContext else {
+            return fail(.noSecurityContext, reference, &result)
+        }
+        guard let capabilities = securityContext.capabilities else {
+            return fail(.noCapabilities, reference, &result)
+        }
+        var otherCaseSpelling: String?
+        var capPrefixed: String?
+        for entry in capabilities.drop {
+            switch CapabilityName.dropped(entry) {
+            case .all: return
+            case .allOtherCase(let spelling): otherCaseSpelling = otherCaseSpelling ?? spelling
+            case .capPrefixedAll(let spelling): capPrefixed = capPrefixed ?? spelling
+            case .other: continue
+            }
+        }
+        if let spelling = otherCaseSpelling {
+            result.advisories.append(Advisory(container: reference, kind: .dropAllSpelling(spelling), field: CapabilityField.drop))
+            return
+        }
+        if let spelling = capPrefixed {
+            return fail(.capPrefixedAll(spelling), reference, &result)
+        }
+        fail(capabilities.drop.isEmpty ? .emptyDropList : .individualCapabilities(capabilities.drop), reference, &result)
+    }
+
+    private static func fail(_ problem: Violation.DropProblem, _ reference: ContainerReference, _ result: inout Evaluation) {
+        result.violations.append(Violation(container: reference, rule: .mustDropAll(problem), field: CapabilityField.drop))
+    }
+}
