@@ -1,0 +1,140 @@
+/// An `AdmissionReview` as the apiserver posts it, reduced to what capguard reads.
+///
+/// Both `admission.k8s.io/v1` and `v1beta1` have this shape; the response repeats the request's apiVersion.
+public struct AdmissionReview: Sendable, Decodable {
+    public static let supportedAPIVersions: Set<String> = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
+
+    public var apiVersion: String?
+    public var kind: String?
+    public var request: AdmissionRequest?
+}
+
+public struct AdmissionRequest: Sendable, Decodable {
+    public var uid: String
+    public var kind: GroupVersionKind
+    public var subResource: String?
+    public var namespace: String?
+    public var name: String?
+    public var operation: String
+    public var userInfo: UserInfo
+    public var object: KubeObject?
+    public var oldObject: KubeObject?
+    public var dryRun: Bool
+
+    public init(
+        uid: String, kind: GroupVersionKind, subResource: String? = nil, namespace: String? = nil, name: String? = nil,
+        operation: String, userInfo: UserInfo = UserInfo(), object: KubeObject? = nil, oldObject: KubeObject? = nil,
+        dryRun: Bool = false
+    ) {
+        self.uid = uid
+        self.kind = kind
+        self.subResource = subResource
+        self.namespace = namespace
+        self.name = name
+        self.operation = operation
+        self.userInfo = userInfo
+        self.object = object
+        self.oldObject = oldObject
+        self.dryRun = dryRun
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case uid, kind, subResource, namespace, name, operation, userInfo, object, oldObject, dryRun
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        uid = try container.decode(String.self, forKey: .uid)
+        kind = try container.decode(GroupVersionKind.self, forKey: .kind)
+        subResource = try container.decodeIfPresent(String.self, forKey: .subResource)
+        namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        operation = try container.decode(String.self, forKey: .operation)
+        userInfo = try container.decodeIfPresent(UserInfo.self, forKey: .userInfo) ?? UserInfo()
+        dryRun = try container.decodeIfPresent(Bool.self, forKey: .dryRun) ?? false
+        // The object's own apiVersion and kind win; the request's kind stands in if the object omits them.
+        let type = (apiVersion: kind.apiVersion, kind: kind.kind)
+        object = try Self.decodeObject(container, .object, type)
+        oldObject = try Self.decodeObject(container, .oldObject, type)
+    }
+
+    private static func decodeObject(
+        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, _ type: (apiVersion: String, kind: String)
+    ) throws -> KubeObject? {
+        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
+        return try KubeObject(from: container.superDecoder(forKey: key), defaultType: type)
+    }
+}
+
+public struct GroupVersionKind: Sendable, Hashable, Codable {
+    public var group: String
+    public var version: String
+    public var kind: String
+
+    public init(group: String, version: String, kind: String) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        group = try container.decodeIfPresent(String.self, forKey: .group) ?? ""
+        version = try container.decodeIfPresent(String.self, forKey: .version) ?? ""
+        kind = try container.decode(String.self, forKey: .kind)
+    }
+
+    private enum CodingKeys: String, CodingKey { case group, version, kind }
+
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+}
+
+public struct UserInfo: Sendable, Hashable, Decodable {
+    public var username: String?
+    public var groups: [String]?
+
+    public init(username: String? = nil, groups: [String]? = nil) {
+        self.username = username
+        self.groups = groups
+    }
+}
+
+/// The `AdmissionReview` capguard answers with.
+public struct AdmissionReviewResponse: Sendable, Encodable {
+    public var apiVersion: String
+    public var kind = "AdmissionReview"
+    public var response: AdmissionResponse
+
+    public init(apiVersion: String, response: AdmissionResponse) {
+        self.apiVersion = apiVersion
+        self.response = response
+    }
+}
+
+public struct AdmissionResponse: Sendable, Hashable, Encodable {
+    public struct Status: Sendable, Hashable, Encodable {
+        public var code: Int
+        public var reason: String
+        public var message: String
+
+        public init(code: Int, reason: String, message: String) {
+            self.code = code
+            self.reason = reason
+            self.message = message
+        }
+    }
+
+    public var uid: String
+    public var allowed: Bool
+    public var status: Status?
+    public var warnings: [String]?
+    public var auditAnnotations: [String: String]?
+
+    public init(uid: String, allowed: Bool, status: Status? = nil, warnings: [String]? = nil, auditAnnotations: [String: String]? = nil) {
+        self.uid = uid
+        self.allowed = allowed
+        self.status = status
+        self.warnings = warnings
+        self.auditAnnotations = auditAnnotations
+    }
+}

@@ -1,0 +1,84 @@
+import CapGuardPolicy
+
+/// A Kubernetes object as capguard reads it: its type, name, and the pod spec if its kind carries one.
+/// Nothing else of the object is decoded.
+public struct KubeObject: Sendable, Hashable {
+    public var apiVersion: String
+    public var kind: String
+    public var metadata: ObjectMetadata
+    /// The kind, when it is one that carries a pod spec.
+    public var workload: WorkloadKind?
+    /// The pod spec, when `workload` is set. A workload whose template is missing has an empty pod spec.
+    public var podSpec: PodSpec?
+
+    public init(apiVersion: String, kind: String, metadata: ObjectMetadata = ObjectMetadata(), podSpec: PodSpec?) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.metadata = metadata
+        self.workload = WorkloadKind(apiVersion: apiVersion, kind: kind)
+        self.podSpec = podSpec
+    }
+
+    /// How messages name the object; `namespace` fills in when the object does not say (admission requests
+    /// carry it beside the object, and manifests often leave it to `kubectl apply -n`).
+    public func reference(namespace: String? = nil) -> ObjectReference {
+        ObjectReference(kind: kind, namespace: metadata.namespace ?? namespace, name: metadata.displayName)
+    }
+}
+
+public struct ObjectMetadata: Sendable, Hashable, Decodable {
+    public var name: String?
+    public var generateName: String?
+    public var namespace: String?
+
+    public init(name: String? = nil, generateName: String? = nil, namespace: String? = nil) {
+        self.name = name
+        self.generateName = generateName
+        self.namespace = namespace
+    }
+
+    /// The name, or `prefix*` for an object that the apiserver has yet to name (pods of a ReplicaSet).
+    public var displayName: String? {
+        if let name, !name.isEmpty { return name }
+        return generateName.map { $0 + "*" }
+    }
+}
+
+extension KubeObject: Decodable {
+    private enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder, defaultType: nil)
+    }
+
+    /// Decodes an object, taking its type from `defaultType` (apiVersion, kind) when the object itself does
+    /// not carry one.
+    public init(from decoder: any Decoder, defaultType: (apiVersion: String, kind: String)?) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion) ?? defaultType?.apiVersion ?? ""
+        let kind = try container.decodeIfPresent(String.self, forKey: .kind) ?? defaultType?.kind ?? ""
+        let metadata = try container.decodeIfPresent(ObjectMetadata.self, forKey: .metadata) ?? ObjectMetadata()
+        var podSpec: PodSpec?
+        if let workload = WorkloadKind(apiVersion: apiVersion, kind: kind) {
+            podSpec = try Self.decodePodSpec(from: decoder, along: workload.podSpecKeys[...]) ?? PodSpec()
+        }
+        self.init(apiVersion: apiVersion, kind: kind, metadata: metadata, podSpec: podSpec)
+    }
+
+    private static func decodePodSpec(from decoder: any Decoder, along keys: ArraySlice<String>) throws -> PodSpec? {
+        guard let first = keys.first else { return try PodSpec(from: decoder) }
+        let container = try decoder.container(keyedBy: DynamicKey.self)
+        let key = DynamicKey(first)
+        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
+        return try decodePodSpec(from: container.superDecoder(forKey: key), along: keys.dropFirst())
+    }
+}
+
+/// A coding key made from a string at run time.
+struct DynamicKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -1,0 +1,34 @@
+/// Everything a policy file says: the cluster-wide policy, per-namespace overrides and exemptions.
+public struct PolicySet: Sendable, Hashable {
+    public var base: Policy
+    /// Complete policies for namespaces that override the base (unset keys already filled from the base).
+    public var namespaceOverrides: [String: Policy]
+    public var exemptions: Exemptions
+
+    public init(base: Policy = .default, namespaceOverrides: [String: Policy] = [:], exemptions: Exemptions = Exemptions()) {
+        self.base = base
+        self.namespaceOverrides = namespaceOverrides
+        self.exemptions = exemptions
+    }
+
+    /// The embedded default: enforce, drop ALL, the default allowlist, privileged denied, no exemptions.
+    public static let `default` = PolicySet()
+
+    public func policy(forNamespace namespace: String?) -> Policy {
+        namespace.flatMap { namespaceOverrides[$0] } ?? base
+    }
+
+    /// Evaluates a pod spec with the policy of `namespace`, leaving out containers whose image is exempt;
+    /// returns the exemptions that applied so that they can be logged.
+    public func evaluate(_ spec: PodSpec, namespace: String?) -> (evaluation: Evaluation, policy: Policy, exemptImages: [Exemption]) {
+        let policy = policy(forNamespace: namespace)
+        guard !exemptions.images.isEmpty else { return (policy.evaluate(spec), policy, []) }
+        var applied: [Exemption] = []
+        let evaluation = policy.evaluate(spec) { container in
+            guard let exemption = exemptions.matching(image: container.image) else { return false }
+            if !applied.contains(exemption) { applied.append(exemption) }
+            return true
+        }
+        return (evaluation, policy, applied)
+    }
+}

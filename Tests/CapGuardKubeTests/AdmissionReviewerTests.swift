@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+import CapGuardPolicy
+@testable import CapGuardKube
+
+func decodeReview(_ data: Data) throws -> AdmissionReview {
+    try JSONDecoder().decode(AdmissionReview.self, from: data)
+}
+
+@Suite("AdmissionReviews captured from a kube-apiserver")
+struct CapturedReviewTests {
+    struct Expectation: Sendable, CustomTestStringConvertible {
+        let file: String
+        let decision: AdmissionOutcome.Decision
+        let reason: AdmissionOutcome.Reason
+        let violations: Int
+        var testDescription: String { file }
+    }
+
+    static let expectations: [Expectation] = [
+        .init(file: "pod-create-compliant.json", decision: .allowed, reason: .compliant, violations: 0),
+        .init(file: "pod-create-no-drop.json", decision: .denied, reason: .violations, violations: 1),
+        .init(file: "pod-create-no-drop-dry-run.json", decision: .denied, reason: .violations, violations: 1),
+        .init(file: "pod-create-two-violations.json", decision: .denied, reason: .violations, violations: 2),
+        .init(file: "pod-create-two-violations-dry-run.json", decision: .denied, reason: .violations, violations: 2),
+        .init(file: "pod-create-kubectl-debug-copy-to.json", decision: .denied, reason: .violations, violations: 1),
+        .init(file: "deployment-create-adds-sys-admin.json", decision: .denied, reason: .violations, violations: 1),
+        .init(file: "deployment-create-no-drop.json", decision: .denied, reason: .violations, violations: 1),
+        .init(file: "cronjob-create-no-drop.json", decision: .denied, reason: .violations, violations: 1),
+        .init(file: "pod-update-ephemeral-kubectl-debug-legacy.json", decision: .denied, reason: .violations, violations: 1),
+        .init(file: "pod-update-ephemeral-kubectl-debug-general.json", decision: .denied, reason: .violations, violations: 2),
+        .init(file: "pod-update-ephemeral-kubectl-debug-restricted.json", decision: .allowed, reason: .compliant, violations: 0),
+        .init(file: "pod-update-label-noncompliant.json", decision: .allowed, reason: .existingViolationsOnly, violations: 0),
+        .init(file: "pod-update-annotate-noncompliant.json", decision: .allowed, reason: .existingViolationsOnly, violations: 0),
+        .init(file: "deployment-update-label-noncompliant.json", decision: .allowed, reason: .existingViolationsOnly, violations: 0),
+    ]
+
+    @Test("decision under the default policy", arguments: expectations)
+    func decision(_ expectation: Expectation) throws {
+        let review = try decodeReview(Fixtures.apiserver(expectation.file))
+        let request = try #require(review.request)
+        let outcome = AdmissionReviewer(policies: .default).review(request)
+        #expect(outcome.decision == expectation.decision)
+        #expect(outcome.reason == expectation.reason)
+        #expect(outcome.violationCount == expectation.violations)
+        #expect(outcome.uid == request.uid)
+        let response = outcome.response
+        #expect(response.allowed == (expectation.decision != .denied))
+        if expectation.decision == .denied {
+            #expect(response.status?.code == 403)
+            #expect(response.status?.reason == "Forbidden")
+            #expect(response.status?.message.split(separator: "\n").count == expectation.violations)
+        }
+    }
+
+    @Test func ephemeralDenialNamesTheDebuggerAndTheRestrictedProfile() throws {
+        let request = try #require(try decodeReview(Fixtures.apiserver("pod-update-ephemeral-kubectl-debug-legacy.json")).request)
+        let message = try #require(AdmissionReviewer(policies: .default).review(request).response.status?.message)
+        #expect(message.hasPrefix(#"Pod capguard-e2e-7896/good: ephemeral container "debugger-sdv56" (spec.ephemeralContainers[0]) must drop ALL capabilities"#))
+        #expect(message.contains("--profile=restricted"))
+    }
+
+    @Test func deploymentDenialUsesTheTemplatePath() throws {
+        let request = try #require(try decodeReview(Fixtures.apiserver("deployment-create-adds-sys-admin.json")).request)
+        let message = try #require(AdmissionReviewer(policies: .default).review(request).response.status?.message)
+        #expect(message.contains("(spec.template.spec.containers[0]) adds SYS_ADMIN, which is not allowed (allowed: NET_BIND_SERVICE, CHOWN, SETUID, SETGID)"))
+    }
+
+    @Test func cronJobDenialUsesTheJobTemplatePath() throws {
+        let request = try #require(try decodeReview(Fixtures.apiserver("cronjob-create-no-drop.json")).request)
+        let message = try #require(AdmissionReviewer(policies: .default).review(request).response.status?.message)
+        #expect(message.contains("(spec.jobTemplate.spec.template.spec.containers[0]) must drop ALL"))
+    }
+
+    @Test func updatesAllowedForOldViolationsStillWarn() throws {
+        let request = try #require(try decodeReview(Fixtures.apiserver("pod-update-label-noncompliant.json")).request)
+        let response = AdmissionReviewer(policies: .default).review(request).response
+        #expect(response.allowed)
+        #expect(response.warnings == ["spec.containers[0].securityContext.capabilities.drop: must include ALL"])
+    }
+
+    @Test func auditModeAllowsAndReports() throws {
+        let request = try #require(try decodeReview(Fixtures.apiserver("pod-create-two-violations.json")).request)
+        for outcome in [
+            AdmissionReviewer(policies: .default).review(request, forceAudit: true),
+            AdmissionReviewer(policies: PolicySet(base: Policy(mode: .audit))).review(request),
+        ] {
+            #expect(outcome.decision == .auditedViolation)
+            #expect(outcome.mode == .audit)
+            let response = outcome.response
+            #expect(response.allowed)
+            #expect(response.status == nil)
+            #expect(response.warnings?.count == 2)
+            #expect(response.auditAnnotations?["violations"]?.isEmpty == false)
+            for warning in response.warnings ?? [] {
+                #expect(warning.count < 120 && !warning.contains("\n"), "\(warning)")
+            }
+        }
+    }
+
+    @Test func deleteAndConnectAreAllowed() throws {
+        var request = try #require(try decodeReview(Fixtures.apiserver("pod-create-no-drop.json")).request)
+        for operation in ["DELETE", "CONNECT"] {
+            request.operation = operation
+            let outcome = AdmissionReviewer(policies: .default).review(request)
+            #expect(outcome.decision == .allowed)
+            #expect(outcome.reason == .operationNotChecked)
+        }
+    }
+
+    @Test func updateThatAddsAViolationIsDenied() throws {
+        var request = try #require(try decodeReview(Fixtures.apiserver("pod-update-label-noncompliant.json")).request)
+        request.object?.podSpec?.containers[0].securityContext = SecurityContext(
+            privileged: true, capabilities: nil)
+        let outcome = AdmissionReviewer(policies: .default).review(request)
+        #expect(outcome.decision == .denied)
+        #expect(outcome.violationCount == 1)
+        #expect(outcome.existingViolationCount == 1)
+        #expect(outcome.messages.first?.contains("is privileged") == true)
+    }
+}
+
+@Suite("Exemptions and namespace overrides in admission")
+struct AdmissionPolicySetTests {
+    func request(_ file: String) throws -> AdmissionRequest {
+        try #require(try decodeReview(Fixtures.apiserver(file)).request)
+    }
+
+    @Test func exemptNamespaceUserAndGroup() throws {
+        let request = try request("pod-create-no-drop.json")
+        let cases: [(Exemptions, Exemption)] = [
+            (Exemptions(namespaces: [request.namespace!]), .namespace(request.namespace!)),
+            (Exemptions(users: ["e2e-admin"]), .user("e2e-admin")),
+            (Exemptions(groups: ["system:masters"]), .group("system:masters")),
+        ]
+        for (exemptions, expected) in cases {
+            let outcome = AdmissionReviewer(policies: PolicySet(exemptions: exemptions)).review(request)
+            #expect(outcome.decision == .allowed)
+            #expect(outcome.reason == .exempt)
+            #expect(outcome.exemptions == [expected])
+        }
+    }
+
+    @Test func exemptImageLeavesOnlyOtherContainers() throws {
+        let request = try request("pod-create-two-violations.json")
+        let images = request.object!.podSpec!.containers.compactMap(\.image)
+        let outcome = AdmissionReviewer(policies: PolicySet(exemptions: Exemptions(images: [images[0].prefix(2) + "*"])))
+            .review(request)
+        #expect(outcome.exemptions.count == 1)
+        #expect(outcome.violationCount < 2)
+    }
+
+    @Test func namespaceOverrideSwitchesToAudit() throws {
+        let request = try request("pod-create-no-drop.json")
+        let policies = PolicySet(namespaceOverrides: [request.namespace!: Policy(mode: .audit)])
+        #expect(AdmissionReviewer(policies: policies).review(request).decision == .auditedViolation)
+        let other = PolicySet(namespaceOverrides: ["elsewhere": Policy(mode: .audit)])
+        #expect(AdmissionReviewer(policies: other).review(request).decision == .denied)
+    }
+}
+
+@Suite("Warnings stay within the apiserver's budget")
+struct WarningBudgetTests {
+    @Test func manyWarningsAreTrimmedWithACount() {
+        let warnings = (0..<200).map { "spec.containers[\($0)].securityContext.capabilities.drop: must include ALL" }
+        let kept = WarningBudget.fit(warnings)
+        #expect(kept.reduce(0) { $0 + $1.count } <= 4096)
+        #expect(kept.last?.hasPrefix("... and ") == true)
+        #expect(kept.count < warnings.count)
+    }
+
+    @Test func longWarningsAreCut() {
+        let kept = WarningBudget.fit([String(repeating: "x", count: 1000)])
+        #expect(kept == [String(repeating: "x", count: 253) + "..."])
+    }
+
+    @Test func fewWarningsPassUntouched() {
+        #expect(WarningBudget.fit(["a", "b"]) == ["a", "b"])
+    }
+}
