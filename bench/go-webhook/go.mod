@@ -1,0 +1,3 @@
+module capguard.local/bench/go-webhook
+
+go 1.22
