@@ -1,0 +1,145 @@
+/// Turns a stream of parse events into documents of nodes, expanding aliases and merge keys.
+///
+/// The builder keeps its own stack of open collections instead of recursing, and bounds both the
+/// nesting depth and the number of nodes that aliases copy, so hostile input fails with an error
+/// instead of exhausting the stack or memory.
+struct NodeTreeBuilder {
+    struct Limits {
+        /// Nodes that aliases may add to a stream, counting every node of every copy.
+        var maxExpandedNodes = 1_000_000
+        /// Collections nested inside one another, counting those that aliases bring in.
+        var maxDepth = 512
+    }
+
+    private struct Anchored {
+        let node: YAMLNode
+        /// Nodes in the subtree, copies from aliases included.
+        let size: Int
+        /// Collections nested in the subtree, itself included; zero for a scalar.
+        let height: Int
+    }
+
+    private struct OpenCollection {
+        let isMapping: Bool
+        let properties: ParseEvent.NodeProperties
+        let nodeCountBefore: Int
+        var items: [YAMLNode] = []
+        var pairs: [YAMLNode.Pair] = []
+        var pendingKey: YAMLNode?
+        var hasMergeKey = false
+        var childHeight = 0
+    }
+
+    private let limits: Limits
+    private var documents: [YAMLDocument] = []
+    private var documentMark = YAMLMark(line: 1, column: 1)
+    private var root: YAMLNode?
+    private var open: [OpenCollection] = []
+    private var anchors: [String: Anchored] = [:]
+    private var nodeCount = 0
+    private var expandedNodes = 0
+
+    init(limits: Limits) {
+        self.limits = limits
+    }
+
+    static func documents(from reader: inout LibYAMLEventReader, limits: Limits) throws(YAMLError) -> [YAMLDocument] {
+        var builder = NodeTreeBuilder(limits: limits)
+        while true {
+            let event = try reader.next()
+            if case .streamEnd = event { return builder.documents }
+            try builder.consume(event)
+        }
+    }
+
+    private mutating func consume(_ event: ParseEvent) throws(YAMLError) {
+        switch event {
+        case .streamStart, .streamEnd:
+            break
+        case .documentStart(let mark):
+            documentMark = mark
+            root = nil
+            anchors = [:]
+        case .documentEnd:
+            documents.append(YAMLDocument(root: root, mark: documentMark))
+        case .alias(let name, let mark):
+            try expandAlias(name, at: mark)
+        case .scalar(let scalar, let properties):
+            nodeCount += 1
+            let node = YAMLNode(.scalar(scalar), mark: properties.mark, tag: properties.tag)
+            let isEmptyDocument = open.isEmpty && scalar.value.isEmpty && scalar.style == .plain
+                && properties.tag == nil && properties.anchor == nil
+            if isEmptyDocument { return }
+            try add(node, size: 1, height: 0, anchor: properties.anchor)
+        case .sequenceStart(let properties):
+            try openCollection(isMapping: false, properties)
+        case .mappingStart(let properties):
+            try openCollection(isMapping: true, properties)
+        case .sequenceEnd, .mappingEnd:
+            try closeCollection()
+        }
+    }
+
+    private mutating func openCollection(isMapping: Bool, _ properties: ParseEvent.NodeProperties) throws(YAMLError) {
+        guard open.count < limits.maxDepth else {
+            throw YAMLError(message: "collections are nested more than \(limits.maxDepth) deep", mark: properties.mark)
+        }
+        open.append(OpenCollection(isMapping: isMapping, properties: properties, nodeCountBefore: nodeCount))
+        nodeCount += 1
+    }
+
+    private mutating func closeCollection() throws(YAMLError) {
+        let collection = open.removeLast()
+        let content: YAMLNode.Content
+        if collection.isMapping {
+            content = .mapping(collection.hasMergeKey ? try MergeKeys.resolve(collection.pairs) : collection.pairs)
+        } else {
+            content = .sequence(collection.items)
+        }
+        let node = YAMLNode(content, mark: collection.properties.mark, tag: collection.properties.tag)
+        try add(node, size: nodeCount - collection.nodeCountBefore, height: collection.childHeight + 1,
+                anchor: collection.properties.anchor)
+    }
+
+    private mutating func expandAlias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
+        guard let anchored = anchors[name] else {
+            let isEnclosing = open.contains { $0.properties.anchor == name }
+            let message = isEnclosing
+                ? "alias *\(name) refers to a node that contains it"
+                : "undefined alias *\(name)"
+            throw YAMLError(message: message, mark: mark)
+        }
+        expandedNodes += anchored.size
+        guard expandedNodes <= limits.maxExpandedNodes else {
+            throw YAMLError(message: "aliases expand to more than \(limits.maxExpandedNodes) nodes", mark: mark)
+        }
+        guard open.count + anchored.height <= limits.maxDepth else {
+            throw YAMLError(message: "alias *\(name) nests collections more than \(limits.maxDepth) deep", mark: mark)
+        }
+        nodeCount += anchored.size
+        try add(anchored.node, size: anchored.size, height: anchored.height, anchor: nil)
+    }
+
+    private mutating func add(_ node: YAMLNode, size: Int, height: Int, anchor: String?) throws(YAMLError) {
+        if let anchor {
+            anchors[anchor] = Anchored(node: node, size: size, height: height)
+        }
+        guard !open.isEmpty else {
+            root = node
+            return
+        }
+        let top = open.count - 1
+        open[top].childHeight = max(open[top].childHeight, height)
+        guard open[top].isMapping else {
+            open[top].items.append(node)
+            return
+        }
+        guard let key = open[top].pendingKey else {
+            open[top].pendingKey = node
+            return
+        }
+        open[top].pairs.append(YAMLNode.Pair(key: key, value: node))
+        open[top].pendingKey = nil
+        if MergeKeys.isMergeKey(key) { open[top].hasMergeKey = true }
+    }
+}
