@@ -46,6 +46,7 @@ let package = Package(
         .target(
             name: "CapGuardConfig",
             dependencies: [
+                "COpenSSL",
                 "CapGuardPolicy",
                 "CapGuardYAML",
                 .product(name: "Logging", package: "swift-log"),

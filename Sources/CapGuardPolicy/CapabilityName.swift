@@ -56,28 +56,6 @@ public enum CapabilityName {
     public static func closestKnown(to raw: String) -> LinuxCapability? {
         var name = raw.uppercased()
         if name.hasPrefix("CAP_") { name.removeFirst(4) }
-        let typed = Array(name.utf8)
-        guard !typed.isEmpty, typed.count < 64 else { return nil }
-        var best: (capability: LinuxCapability, distance: Int)?
-        for capability in LinuxCapability.all {
-            let distance = editDistance(typed, Array(capability.name.utf8))
-            if distance <= 2, distance < (best?.distance ?? .max) { best = (capability, distance) }
-        }
-        return best?.capability
-    }
-
-    /// Levenshtein distance; both arguments are non-empty.
-    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        return NearestName.closest(to: name, among: LinuxCapability.all.map(\.name)).flatMap(LinuxCapability.named)
     }
 }

@@ -43,7 +43,7 @@ public struct LinuxCapability: Sendable, Hashable, Comparable, CustomStringConve
         .init("SYS_CHROOT", 18, "call chroot and change mount namespaces", "chroot"),
         .init("SYS_PTRACE", 19, "trace and inspect the memory of any process", "trace any process"),
         .init("SYS_PACCT", 20, "turn process accounting on and off", "process accounting"),
-        .init("SYS_ADMIN", 21, "a broad set of administration operations (mount, namespaces, devices), close to full root",
+        .init("SYS_ADMIN", 21, "perform a broad set of administration operations (mount, namespaces, devices), close to full root",
               "near-root admin"),
         .init("SYS_BOOT", 22, "reboot the machine and load a new kernel", "reboot the host"),
         .init("SYS_NICE", 23, "raise process priority and set real-time scheduling for any process",

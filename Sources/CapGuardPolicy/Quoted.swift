@@ -1,7 +1,7 @@
 extension String {
     /// The string in double quotes, with control characters, quotes and backslashes escaped, so that text
     /// from a manifest cannot break a one-line message or an HTTP warning header.
-    var quotedForMessage: String {
+    public var quotedForMessage: String {
         var out = "\""
         for scalar in unicodeScalars {
             switch scalar {

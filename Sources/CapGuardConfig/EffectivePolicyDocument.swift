@@ -1,0 +1,39 @@
+import CapGuardPolicy
+
+/// The effective policy written out in full as policy-file YAML: every key explicit, every namespace override
+/// complete. `capguard policy check` prints it so that a reviewer sees what a file really means.
+public enum EffectivePolicyDocument {
+    public static func yaml(_ policies: PolicySet) -> String {
+        var lines: [String] = []
+        lines += policyLines(policies.base, indent: "")
+        let exemptions = policies.exemptions
+        lines.append("exemptions:")
+        lines.append("  namespaces: \(flow(exemptions.namespaces))")
+        lines.append("  users: \(flow(exemptions.users))")
+        lines.append("  groups: \(flow(exemptions.groups))")
+        lines.append("  images: \(flow(exemptions.images))")
+        if policies.namespaceOverrides.isEmpty {
+            lines.append("namespaces: {}")
+        } else {
+            lines.append("namespaces:")
+            for name in policies.namespaceOverrides.keys.sorted() {
+                lines.append("  \(name):")
+                lines += policyLines(policies.namespaceOverrides[name]!, indent: "    ")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func policyLines(_ policy: Policy, indent: String) -> [String] {
+        [
+            "\(indent)mode: \(policy.mode.rawValue)",
+            "\(indent)allowedCapabilities: \(flow(policy.allowedCapabilities.map(\.name)))",
+            "\(indent)denyPrivileged: \(policy.denyPrivileged)",
+        ]
+    }
+
+    /// A YAML flow sequence; every item double-quoted (JSON string syntax is valid YAML).
+    private static func flow(_ items: [String]) -> String {
+        "[" + items.map(\.quotedForMessage).joined(separator: ", ") + "]"
+    }
+}

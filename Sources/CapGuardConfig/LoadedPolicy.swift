@@ -1,0 +1,86 @@
+import CapGuardPolicy
+import COpenSSL
+import Foundation
+
+/// A validated policy and where it came from; what the webhook serves with.
+public struct LoadedPolicy: Sendable, Hashable {
+    public let policies: PolicySet
+    /// The policy file's path, or nil for the embedded default.
+    public let path: String?
+    /// SHA-256 of the file's bytes in hexadecimal (of the empty string for the embedded default), so that
+    /// operators can match a running policy to a ConfigMap (`sha256sum`).
+    public let contentHash: String
+    /// 1 for the policy loaded at start, one more for every successful reload.
+    public let generation: Int
+
+    public init(policies: PolicySet, path: String?, contentHash: String, generation: Int) {
+        self.policies = policies
+        self.path = path
+        self.contentHash = contentHash
+        self.generation = generation
+    }
+
+    /// The embedded default policy.
+    public static let embeddedDefault = LoadedPolicy(
+        policies: .default, path: nil, contentHash: SHA256Digest.hex(of: []), generation: 1
+    )
+
+    /// Reads and validates a policy file.
+    public static func load(path: String, generation: Int = 1) throws(PolicyLoadError) -> LoadedPolicy {
+        let bytes = try PolicyLoadError.reading(path)
+        return try parse(bytes, path: path, generation: generation)
+    }
+
+    static func parse(_ bytes: [UInt8], path: String, generation: Int) throws(PolicyLoadError) -> LoadedPolicy {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .invalid(PolicyFileErrors([PolicyFileError(file: path, mark: .init(line: 1, column: 1), message: "not UTF-8 text")]))
+        }
+        do {
+            let policies = try PolicyFile.parse(text, file: path)
+            return LoadedPolicy(policies: policies, path: path, contentHash: SHA256Digest.hex(of: bytes), generation: generation)
+        } catch {
+            throw .invalid(error)
+        }
+    }
+}
+
+/// Why a policy file could not be used.
+public enum PolicyLoadError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case invalid(PolicyFileErrors)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "\(path): cannot read the policy file: \(reason)"
+        case .invalid(let errors): errors.description
+        }
+    }
+
+    /// The file's bytes, following symlinks (the kubelet mounts ConfigMap keys as symlinks through `..data`).
+    static func reading(_ path: String) throws(PolicyLoadError) -> [UInt8] {
+        do {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            throw .unreadable(path: path, reason: "no such file")
+        } catch let error as CocoaError where error.code == .fileReadNoPermission {
+            throw .unreadable(path: path, reason: "permission denied")
+        } catch {
+            throw .unreadable(path: path, reason: "\(error.localizedDescription)")
+        }
+    }
+}
+
+enum SHA256Digest {
+    static func hex(of bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let ok = bytes.withUnsafeBytes { input in
+            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
+        }
+        precondition(ok == 1, "SHA-256 is always available in libcrypto")
+        return digest.prefix(Int(length)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

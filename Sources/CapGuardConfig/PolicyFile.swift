@@ -1,0 +1,225 @@
+import CapGuardPolicy
+import CapGuardYAML
+
+/// The policy file: YAML that platform teams keep in a ConfigMap.
+///
+/// ```yaml
+/// mode: enforce                  # enforce | audit
+/// allowedCapabilities: [NET_BIND_SERVICE, CHOWN, SETUID, SETGID]
+/// denyPrivileged: true
+/// exemptions:
+///   namespaces: [monitoring]
+///   users: ["system:serviceaccount:kube-system:replicaset-controller"]
+///   groups: []
+///   images: ["registry.k8s.io/kube-proxy:*"]
+/// namespaces:                    # per-namespace overrides; keys left out come from the top level
+///   legacy-billing:
+///     mode: audit
+///     allowedCapabilities: [NET_BIND_SERVICE, NET_RAW]
+/// ```
+///
+/// Keys left out take the embedded default. Validation is strict, because a typo that is silently ignored
+/// either opens the cluster or locks it: unknown and duplicate keys, wrong types, unknown modes, unknown
+/// capability names and `ALL` on an allowlist are errors, and every error in the file is reported.
+public enum PolicyFile {
+    /// Parses and validates a policy file's text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(PolicyFileErrors) -> PolicySet {
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLParser.parse(text)
+        } catch {
+            throw PolicyFileErrors([PolicyFileError(file: file, mark: error.mark, message: "not valid YAML: \(error.message)")])
+        }
+        var validator = PolicyFileValidator(file: file)
+        let nonEmpty = documents.filter { $0.root != nil }
+        if nonEmpty.count > 1 {
+            validator.report(nonEmpty[1].mark, "a policy file holds one YAML document; this is a second one")
+        }
+        let policies = nonEmpty.first.flatMap(\.root).map { validator.policySet($0) } ?? .default
+        guard validator.errors.isEmpty else {
+            throw PolicyFileErrors(validator.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return policies
+    }
+}
+
+/// Walks a policy file's node tree, collecting every error instead of stopping at the first.
+struct PolicyFileValidator {
+    let file: String
+    private(set) var errors: [PolicyFileError] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func report(_ mark: YAMLMark, _ message: String) {
+        errors.append(PolicyFileError(file: file, mark: mark, message: message))
+    }
+
+    static let topLevelKeys = ["mode", "allowedCapabilities", "denyPrivileged", "exemptions", "namespaces"]
+    static let exemptionKeys = ["namespaces", "users", "groups", "images"]
+    static let overrideKeys = ["mode", "allowedCapabilities", "denyPrivileged"]
+
+    mutating func policySet(_ root: YAMLNode) -> PolicySet {
+        if root.isNull { return .default }
+        guard let fields = mapping(root, keys: Self.topLevelKeys, what: "the policy file") else { return .default }
+        let base = policy(fields, inheriting: .default)
+        var set = PolicySet(base: base)
+        if let node = fields["exemptions"], !node.isNull, let exemptions = mapping(node, keys: Self.exemptionKeys, what: "exemptions") {
+            set.exemptions = Exemptions(
+                namespaces: exemptions["namespaces"].map { namespaceNames($0, "exemptions.namespaces") } ?? [],
+                users: exemptions["users"].map { strings($0, "exemptions.users") } ?? [],
+                groups: exemptions["groups"].map { strings($0, "exemptions.groups") } ?? [],
+                images: exemptions["images"].map { strings($0, "exemptions.images") } ?? []
+            )
+        }
+        if let node = fields["namespaces"], !node.isNull {
+            set.namespaceOverrides = namespaceOverrides(node, base: base)
+        }
+        return set
+    }
+
+    private mutating func namespaceOverrides(_ node: YAMLNode, base: Policy) -> [String: Policy] {
+        guard let pairs = node.mapping else {
+            report(node.mark, "namespaces must be a mapping of namespace name to overrides, found \(describe(node))")
+            return [:]
+        }
+        var overrides: [String: Policy] = [:]
+        for pair in pairs {
+            guard let name = pair.key.scalar?.value else {
+                report(pair.key.mark, "a namespace name must be a string")
+                continue
+            }
+            if overrides[name] != nil {
+                report(pair.key.mark, "namespace \(name.quotedForMessage) is listed twice; merge its overrides into one entry")
+                continue
+            }
+            validateNamespaceName(name, at: pair.key.mark)
+            guard let fields = mapping(pair.value, keys: Self.overrideKeys, what: "the overrides of namespace \(name.quotedForMessage)") else { continue }
+            overrides[name] = policy(fields, inheriting: base)
+        }
+        return overrides
+    }
+
+    private mutating func policy(_ fields: [String: YAMLNode], inheriting parent: Policy) -> Policy {
+        var policy = parent
+        if let node = fields["mode"] {
+            if let value = node.scalar?.value, let mode = EnforcementMode(rawValue: value) {
+                policy.mode = mode
+            } else {
+                report(node.mark, "mode must be enforce or audit, found \(describe(node))")
+            }
+        }
+        if let node = fields["denyPrivileged"] {
+            if let value = bool(node) { policy.denyPrivileged = value } else {
+                report(node.mark, "denyPrivileged must be true or false, found \(describe(node))")
+            }
+        }
+        if let node = fields["allowedCapabilities"] {
+            policy.setAllowedCapabilities(allowlist(node))
+        }
+        return policy
+    }
+
+    private mutating func allowlist(_ node: YAMLNode) -> [LinuxCapability] {
+        if node.isNull { return [] }
+        guard let items = node.sequence else {
+            report(node.mark, "allowedCapabilities must be a list of capability names, found \(describe(node))")
+            return []
+        }
+        var capabilities: [LinuxCapability] = []
+        for item in items {
+            guard let name = item.scalar?.value, !item.isNull else {
+                report(item.mark, "a capability name must be a string, found \(describe(item))")
+                continue
+            }
+            switch CapabilityName.added(name) {
+            case .all:
+                report(item.mark, "ALL cannot be allowed: it is every capability, which the policy exists to refuse; list the capabilities containers need")
+            case .unknown(let raw):
+                let hint = CapabilityName.closestKnown(to: raw).map { " (did you mean \($0.name)?)" } ?? ""
+                report(item.mark, "\(raw.quotedForMessage) is not a Linux capability\(hint); see capguard caps list")
+            case .known(let capability):
+                if capabilities.contains(capability) {
+                    report(item.mark, "\(capability.name) is listed twice")
+                } else {
+                    capabilities.append(capability)
+                }
+            }
+        }
+        return capabilities
+    }
+
+    /// The pairs of a mapping by key, reporting unknown and duplicate keys.
+    private mutating func mapping(_ node: YAMLNode, keys: [String], what: String) -> [String: YAMLNode]? {
+        guard let pairs = node.mapping else {
+            report(node.mark, "\(what) must be a mapping, found \(describe(node))")
+            return nil
+        }
+        var fields: [String: YAMLNode] = [:]
+        for pair in pairs {
+            guard let key = pair.key.scalar?.value else {
+                report(pair.key.mark, "keys of \(what) must be strings")
+                continue
+            }
+            guard keys.contains(key) else {
+                let hint = NearestName.closest(to: key, among: keys).map { " (did you mean \($0.quotedForMessage)?)" } ?? ""
+                report(pair.key.mark, "unknown key \(key.quotedForMessage) in \(what)\(hint); known keys: \(keys.joined(separator: ", "))")
+                continue
+            }
+            if fields[key] != nil {
+                report(pair.key.mark, "duplicate key \(key.quotedForMessage) in \(what); keep one")
+                continue
+            }
+            fields[key] = pair.value
+        }
+        return fields
+    }
+
+    private mutating func strings(_ node: YAMLNode, _ what: String) -> [String] {
+        if node.isNull { return [] }
+        guard let items = node.sequence else {
+            report(node.mark, "\(what) must be a list of strings, found \(describe(node))")
+            return []
+        }
+        var values: [String] = []
+        for item in items {
+            guard let value = item.scalar?.value, !item.isNull, !value.isEmpty else {
+                report(item.mark, "entries of \(what) must be non-empty strings, found \(describe(item))")
+                continue
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    private mutating func namespaceNames(_ node: YAMLNode, _ what: String) -> [String] {
+        let names = strings(node, what)
+        for (name, item) in zip(names, node.sequence ?? []) { validateNamespaceName(name, at: item.mark) }
+        return names
+    }
+
+    private mutating func validateNamespaceName(_ name: String, at mark: YAMLMark) {
+        let valid = name.utf8.count <= 63 && !name.isEmpty
+            && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            && name.first != "-" && name.last != "-"
+        if !valid {
+            report(mark, "\(name.quotedForMessage) is not a valid namespace name (lower-case letters, digits and '-', at most 63)")
+        }
+    }
+
+    private func bool(_ node: YAMLNode) -> Bool? {
+        guard node.tag == nil || node.tag == "tag:yaml.org,2002:bool", let scalar = node.scalar, scalar.style == .plain else { return nil }
+        switch scalar.value {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default: return nil
+        }
+    }
+
+    private func describe(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let scalar): node.isNull ? "null" : scalar.value.quotedForMessage
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import CapGuardPolicy
+
+/// Checks manifests offline with the same policy the webhook serves (SPEC section 7).
+///
+/// The mode does not matter here: the checker reports what the policy refuses, whether the cluster would
+/// deny it (enforce) or only report it (audit). Exemptions by namespace and image apply; exemptions by
+/// user or group cannot, since there is no request.
+public struct ManifestChecker: Sendable {
+    public var policies: PolicySet
+
+    public init(policies: PolicySet) { self.policies = policies }
+
+    public func check(_ manifest: Manifest) -> CheckedObject {
+        let object = manifest.object
+        var result = CheckedObject(source: manifest.source, line: manifest.line, object: object.reference())
+        guard let workload = object.workload, let spec = object.podSpec else {
+            result.status = .skipped
+            return result
+        }
+        let namespace = object.metadata.namespace
+        if let exemption = policies.exemptions.matching(namespace: namespace, user: nil, groups: []) {
+            result.status = .exempt
+            result.exemptions = [exemption.description]
+            return result
+        }
+        let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace)
+        result.exemptions = exemptImages.map(\.description)
+        if evaluation.skipped == .windowsPod {
+            result.status = .windowsPod
+            return result
+        }
+        let formatter = ViolationFormatter(object: result.object, podSpecPath: workload.podSpecPath, policy: policy)
+        result.findings = evaluation.violations.map { violation in
+            CheckedObject.Finding(
+                line: manifest.line(of: violation.container), isViolation: true,
+                field: "\(formatter.path(of: violation.container)).\(violation.field)",
+                container: violation.container.name, message: formatter.message(for: violation)
+            )
+        } + evaluation.advisories.map { advisory in
+            CheckedObject.Finding(
+                line: manifest.line(of: advisory.container), isViolation: false,
+                field: "\(formatter.path(of: advisory.container)).\(advisory.field)",
+                container: advisory.container.name, message: formatter.message(for: advisory)
+            )
+        }
+        result.status = evaluation.violations.isEmpty ? .compliant : .violating
+        return result
+    }
+}
+
+/// The result of checking one object.
+public struct CheckedObject: Sendable, Hashable, Encodable {
+    public enum Status: String, Sendable, Hashable, Encodable {
+        case compliant
+        case violating
+        /// Not a kind that carries a pod spec.
+        case skipped
+        case exempt
+        case windowsPod = "windows_pod"
+    }
+
+    public struct Finding: Sendable, Hashable, Encodable {
+        public let line: Int
+        /// False for an advisory: reported, but not a violation.
+        public let isViolation: Bool
+        public let field: String
+        public let container: String
+        public let message: String
+    }
+
+    public let source: String
+    public let line: Int
+    public let object: ObjectReference
+    public var status: Status = .compliant
+    public var findings: [Finding] = []
+    public var exemptions: [String] = []
+
+    public init(source: String, line: Int, object: ObjectReference) {
+        self.source = source
+        self.line = line
+        self.object = object
+    }
+
+    public var violations: [Finding] { findings.filter(\.isViolation) }
+
+    private enum CodingKeys: String, CodingKey { case file, line, kind, namespace, name, status, violations, advisories, exemptions }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(object.kind, forKey: .kind)
+        try container.encodeIfPresent(object.namespace, forKey: .namespace)
+        try container.encodeIfPresent(object.name, forKey: .name)
+        try container.encode(status, forKey: .status)
+        try container.encode(violations, forKey: .violations)
+        try container.encode(findings.filter { !$0.isViolation }, forKey: .advisories)
+        try container.encode(exemptions, forKey: .exemptions)
+    }
+}

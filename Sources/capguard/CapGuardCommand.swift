@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct CapGuardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capguard",
+        abstract: "Keeps Linux capabilities of Kubernetes containers to what they need.",
+        discussion: """
+            Every container must drop ALL capabilities and may add back only capabilities on an allowlist \
+            (by default NET_BIND_SERVICE, CHOWN, SETUID, SETGID); privileged containers are refused.
+            """,
+        version: "0.1.0",
+        subcommands: [CheckCommand.self, PolicyCommand.self, CapsCommand.self]
+    )
+
+    /// Exit status 2 for every usage error, as `capguard check` documents (ArgumentParser would use 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            printError(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Output formats shared by the subcommands that report.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
+/// Prints to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

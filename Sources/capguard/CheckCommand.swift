@@ -1,0 +1,107 @@
+import ArgumentParser
+import CapGuardKube
+import CapGuardPolicy
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check manifests against the capability policy, offline.",
+        discussion: """
+            Reads YAML (multi-document) and JSON files, including `kubectl get -o json` lists, and directories \
+            recursively (*.yaml, *.yml, *.json); - reads standard input. Every object that carries a pod spec \
+            is checked; other objects are skipped.
+            Exit status: 0 when every object complies, 1 when any violates, 2 on unreadable input or bad usage.
+            """
+    )
+
+    @Option(help: "Policy file (default: the embedded policy).")
+    var config: String?
+
+    @Option(help: "text or json.")
+    var output: OutputFormat = .text
+
+    @Argument(help: "Files or directories to check, or - for standard input.")
+    var paths: [String]
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name at least one file or directory, or - for standard input") }
+    }
+
+    func run() throws {
+        let checker = ManifestChecker(policies: try PolicyLoading.load(config))
+        var results: [CheckedObject] = []
+        var errors: [ManifestError] = []
+        for path in paths {
+            do {
+                for file in try ManifestFiles.expand([path]) {
+                    do {
+                        let manifests = try ManifestParser.parse(try ManifestFiles.read(file), source: ManifestFiles.displayName(file))
+                        results += manifests.map(checker.check)
+                    } catch {
+                        errors.append(error)
+                    }
+                }
+            } catch {
+                errors.append(error)
+            }
+        }
+        let report = CheckReport(results: results, errors: errors)
+        switch output {
+        case .text: report.printText()
+        case .json: print(try JSONOutput.string(report))
+        }
+        if !errors.isEmpty { throw ExitCode(2) }
+        if report.summary.violating > 0 { throw ExitCode(1) }
+    }
+}
+
+/// What `capguard check` prints.
+struct CheckReport: Encodable {
+    struct Summary: Encodable {
+        var checked = 0
+        var violating = 0
+        var violations = 0
+        var skipped = 0
+        var exempt = 0
+        var errors = 0
+    }
+
+    let results: [CheckedObject]
+    let errors: [String]
+    let summary: Summary
+
+    init(results: [CheckedObject], errors: [ManifestError]) {
+        self.results = results
+        self.errors = errors.map(\.description)
+        var summary = Summary()
+        for result in results {
+            switch result.status {
+            case .skipped: summary.skipped += 1
+            case .exempt: summary.exempt += 1
+            case .compliant, .windowsPod: summary.checked += 1
+            case .violating:
+                summary.checked += 1
+                summary.violating += 1
+                summary.violations += result.violations.count
+            }
+        }
+        summary.errors = errors.count
+        self.summary = summary
+    }
+
+    func printText() {
+        for result in results {
+            for finding in result.findings {
+                print("\(result.source):\(finding.line): \(finding.isViolation ? "" : "warning: ")\(finding.message)")
+            }
+        }
+        for error in errors { printError("error: \(error)") }
+        let violations = summary.violations == 1 ? "1 violation" : "\(summary.violations) violations"
+        var line = "\(summary.checked) checked, \(summary.violating) violating (\(violations)), "
+            + "\(summary.skipped) skipped without a pod spec"
+        if summary.exempt > 0 { line += ", \(summary.exempt) exempt" }
+        if summary.errors > 0 { line += ", \(summary.errors) unreadable" }
+        print(line)
+    }
+}

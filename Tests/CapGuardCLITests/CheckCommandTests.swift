@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+
+let compliantPod = """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: ok, namespace: default}
+    spec:
+      containers:
+        - name: app
+          image: nginx
+          securityContext:
+            capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
+    """
+
+let violatingDeployment = """
+    # a comment first
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web, namespace: shop}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: ok
+              image: nginx
+              securityContext: {capabilities: {drop: [ALL]}}
+            - name: bad
+              image: nginx
+              securityContext:
+                capabilities:
+                  add: [SYS_ADMIN]
+    """
+
+@Suite("capguard check, end to end")
+struct CheckCommandTests {
+    @Test func compliantManifestsExitZero() throws {
+        let files = try TemporaryFiles(["pod.yaml": compliantPod + "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n"])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path("pod.yaml")])
+        #expect(result.status == 0)
+        #expect(result.lines == ["1 checked, 0 violating (0 violations), 1 skipped without a pod spec"])
+    }
+
+    @Test func violationsExitOneWithFileLineAndFix() throws {
+        let files = try TemporaryFiles(["web.yaml": violatingDeployment])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path("web.yaml")])
+        #expect(result.status == 1)
+        let path = files.path("web.yaml")
+        #expect(result.lines.count == 3)
+        #expect(result.lines[0] == #"\#(path):12: Deployment shop/web: container "bad" (spec.template.spec.containers[1]) must drop ALL capabilities: add securityContext.capabilities.drop: ["ALL"]"#)
+        #expect(result.lines[1].hasPrefix(#"\#(path):12: Deployment shop/web: container "bad" (spec.template.spec.containers[1]) adds SYS_ADMIN, which is not allowed"#))
+        #expect(result.lines[2] == "1 checked, 1 violating (2 violations), 0 skipped without a pod spec")
+    }
+
+    @Test func brokenYAMLExitsTwoWithLineAndColumn() throws {
+        let files = try TemporaryFiles(["bad.yaml": "apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n", "good.yaml": compliantPod])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path()])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(files.path("bad.yaml")):5:1: "))
+        #expect(result.stdout.contains("1 checked"))
+        #expect(result.stdout.contains("1 unreadable"))
+    }
+
+    @Test func wrongTypesAreUnreadableInput() throws {
+        let files = try TemporaryFiles(["p.yaml": "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      securityContext:\n        privileged: maybe\n"])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path("p.yaml")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("privileged"))
+    }
+
+    @Test func kubectlJSONListFromStandardInput() throws {
+        let list = """
+            {
+                "apiVersion": "v1",
+                "items": [
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Pod",
+                        "metadata": {"name": "a", "namespace": "default"},
+                        "spec": {"containers": [{"name": "c", "image": "busybox"}]}
+                    },
+                    {
+                        "apiVersion": "apps/v1",
+                        "kind": "Deployment",
+                        "metadata": {"name": "d", "namespace": "default"},
+                        "spec": {"template": {"spec": {"containers": [
+                            {"name": "c", "image": "busybox", "securityContext": {"capabilities": {"drop": ["ALL"]}}}
+                        ]}}}
+                    }
+                ],
+                "kind": "List",
+                "metadata": {"resourceVersion": ""}
+            }
+            """
+        let result = try CapGuardProcess.run(["check", "-"], stdin: list)
+        #expect(result.status == 1)
+        #expect(result.lines.first?.hasPrefix(#"<stdin>:8: Pod default/a: container "c" (spec.containers[0]) must drop ALL"#) == true)
+        #expect(result.lines.last == "2 checked, 1 violating (1 violation), 0 skipped without a pod spec")
+    }
+
+    @Test func directoriesAreReadRecursively() throws {
+        let files = try TemporaryFiles([
+            "a/pod.yaml": compliantPod,
+            "a/b/web.yml": violatingDeployment,
+            "a/b/c/list.json": #"{"kind": "List", "apiVersion": "v1", "items": []}"#,
+            "a/notes.txt": "not a manifest: [",
+            "a/.hidden/x.yaml": "broken: [",
+        ])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path("a")])
+        #expect(result.status == 1)
+        #expect(result.lines.last == "2 checked, 1 violating (2 violations), 0 skipped without a pod spec")
+    }
+
+    @Test func jsonOutput() throws {
+        let files = try TemporaryFiles(["web.yaml": violatingDeployment + "\n---\n" + compliantPod])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", "--output", "json", files.path("web.yaml")])
+        #expect(result.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let summary = try #require(json["summary"] as? [String: Int])
+        #expect(summary["checked"] == 2 && summary["violating"] == 1 && summary["violations"] == 2)
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.map { $0["status"] as? String } == ["violating", "compliant"])
+        let violations = try #require(results[0]["violations"] as? [[String: Any]])
+        #expect(violations.map { $0["field"] as? String } == [
+            "spec.template.spec.containers[1].securityContext.capabilities.drop",
+            "spec.template.spec.containers[1].securityContext.capabilities.add[0]",
+        ])
+        #expect(violations.map { $0["line"] as? Int } == [12, 12])
+    }
+
+    @Test func configFileChangesTheAllowlist() throws {
+        let files = try TemporaryFiles([
+            "pod.yaml": compliantPod.replacingOccurrences(of: "NET_BIND_SERVICE", with: "CHOWN"),
+            "policy.yaml": "allowedCapabilities: [NET_BIND_SERVICE]\n",
+            "bad-policy.yaml": "allowedCapabilities: [NET_BIND_SERVICE]\nmodes: audit\n",
+        ])
+        defer { files.remove() }
+        #expect(try CapGuardProcess.run(["check", files.path("pod.yaml")]).status == 0)
+        let strict = try CapGuardProcess.run(["check", "--config", files.path("policy.yaml"), files.path("pod.yaml")])
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("adds CHOWN, which is not allowed (allowed: NET_BIND_SERVICE)"))
+        let bad = try CapGuardProcess.run(["check", "--config", files.path("bad-policy.yaml"), files.path("pod.yaml")])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains(#"bad-policy.yaml:2:1: unknown key "modes""#))
+    }
+
+    @Test func namespaceExemptionsApplyOffline() throws {
+        let files = try TemporaryFiles([
+            "web.yaml": violatingDeployment,
+            "policy.yaml": "exemptions:\n  namespaces: [shop]\n",
+        ])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", "--config", files.path("policy.yaml"), files.path("web.yaml")])
+        #expect(result.status == 0)
+        #expect(result.lines.last == "0 checked, 0 violating (0 violations), 0 skipped without a pod spec, 1 exempt")
+    }
+
+    @Test("bad usage exits two", arguments: [["check"], ["check", "--output", "xml", "x"], ["check", "--bogus", "x"], ["nope"]])
+    func badUsage(arguments: [String]) throws {
+        let result = try CapGuardProcess.run(arguments)
+        #expect(result.status == 2)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func missingFileExitsTwo() throws {
+        let result = try CapGuardProcess.run(["check", "/nonexistent/manifest.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent/manifest.yaml: no such file or directory"))
+    }
+
+    @Test func theRepositoryExampleFindsItsViolations() throws {
+        let result = try CapGuardProcess.run(["check", "examples/manifests/web.yaml"])
+        #expect(result.status == 1)
+        #expect(result.lines.last == "3 checked, 2 violating (3 violations), 1 skipped without a pod spec")
+    }
+}

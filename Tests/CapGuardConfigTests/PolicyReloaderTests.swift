@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import Testing
+import CapGuardPolicy
+@testable import CapGuardConfig
+
+/// A directory laid out as the kubelet mounts a ConfigMap: `policy.yaml -> ..data/policy.yaml`, and
+/// `..data -> ..<timestamp>`, swapped atomically on every update.
+final class KubeletConfigMapDirectory {
+    let root: URL
+    private var version = 0
+
+    init(_ policy: String) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-configmap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try update(policy)
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "..data/policy.yaml")
+    }
+
+    var path: String { root.appendingPathComponent("policy.yaml").path }
+
+    /// Writes a new timestamped directory, points `..data_tmp` at it and renames that over `..data`.
+    func update(_ policy: String) throws {
+        version += 1
+        let name = "..2026_11_22_12_00_00.\(version)"
+        let directory = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(policy.utf8).write(to: directory.appendingPathComponent("policy.yaml"))
+        let temporary = root.appendingPathComponent("..data_tmp").path
+        try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: name)
+        guard rename(temporary, root.appendingPathComponent("..data").path) == 0 else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+}
+
+let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+@Suite("Live reload as the kubelet updates a ConfigMap")
+struct PolicyReloaderTests {
+    @Test func symlinkSwapIsPickedUp() throws {
+        let directory = try KubeletConfigMapDirectory("mode: enforce\n")
+        let reloader = try PolicyReloader(path: directory.path, logger: quietLogger)
+        #expect(reloader.current.generation == 1)
+        #expect(reloader.checkNow() == .unchanged)
+        try directory.update("mode: audit\nallowedCapabilities: [NET_RAW]\n")
+        #expect(reloader.checkNow() == .reloaded(generation: 2))
+        #expect(reloader.current.policies.base == Policy(mode: .audit, allowedCapabilities: capabilities("NET_RAW")))
+        #expect(reloader.statistics.succeeded == 1)
+    }
+
+    @Test func badEditKeepsTheLastGoodPolicyAndIsReportedOnce() throws {
+        let directory = try KubeletConfigMapDirectory("mode: audit\n")
+        let reloader = try PolicyReloader(path: directory.path, logger: quietLogger)
+        let good = reloader.current
+        try directory.update("mode: audit\nallowedCapabilities: [ALL]\n")
+        guard case .rejected(let errors) = reloader.checkNow() else {
+            Issue.record("a bad edit was not rejected")
+            return
+        }
+        #expect(errors.first?.contains("policy.yaml:2:23: ALL cannot be allowed") == true)
+        #expect(reloader.current == good)
+        #expect(reloader.checkNow() == .unchanged)
+        #expect(reloader.statistics.failed == 1)
+        #expect(reloader.statistics.lastErrors == errors)
+
+        try directory.update("mode: enforce\n")
+        #expect(reloader.checkNow() == .reloaded(generation: 2))
+        #expect(reloader.current.policies.base.mode == .enforce)
+        #expect(reloader.statistics.lastErrors.isEmpty)
+    }
+
+    @Test func aVanishedFileKeepsTheLastGoodPolicy() throws {
+        let directory = try KubeletConfigMapDirectory("mode: audit\n")
+        let reloader = try PolicyReloader(path: directory.path, logger: quietLogger)
+        try FileManager.default.removeItem(atPath: directory.root.appendingPathComponent("..data").path)
+        guard case .rejected(let errors) = reloader.checkNow() else {
+            Issue.record("a missing file was not reported")
+            return
+        }
+        #expect(errors.first?.contains("no such file") == true)
+        #expect(reloader.current.policies.base.mode == .audit)
+    }
+
+    @Test func aBadFileAtStartIsAnError() throws {
+        let directory = try KubeletConfigMapDirectory("mode: sometimes\n")
+        #expect(throws: PolicyLoadError.self) { try PolicyReloader(path: directory.path, logger: quietLogger) }
+    }
+
+    @Test func theHashIsTheFilesSHA256() throws {
+        let directory = try KubeletConfigMapDirectory("mode: audit\n")
+        let loaded = try LoadedPolicy.load(path: directory.path)
+        // printf 'mode: audit\n' | sha256sum
+        #expect(loaded.contentHash == "e1c9ef096ce9ddb23112951dd4d264c40196bb3ce21c9eb8a1565c71a243f313")
+        #expect(LoadedPolicy.embeddedDefault.contentHash == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func theTimerPicksUpChanges() async throws {
+        let directory = try KubeletConfigMapDirectory("mode: enforce\n")
+        let reloader = try PolicyReloader(path: directory.path, interval: .milliseconds(20), logger: quietLogger)
+        reloader.start()
+        defer { reloader.stop() }
+        try directory.update("mode: audit\n")
+        for _ in 0..<500 where reloader.current.generation == 1 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(reloader.current.generation == 2)
+        #expect(reloader.current.policies.base.mode == .audit)
+    }
+
+    @Test func readersNeverSeeHalfAPolicy() async throws {
+        let first = "mode: audit\nallowedCapabilities: [CHOWN]\ndenyPrivileged: false\n"
+        let second = "mode: enforce\nallowedCapabilities: [NET_RAW, SETUID]\ndenyPrivileged: true\n"
+        let directory = try KubeletConfigMapDirectory(first)
+        let reloader = try PolicyReloader(path: directory.path, logger: quietLogger)
+        let valid = [try PolicyFile.parse(first, file: "a"), try PolicyFile.parse(second, file: "b")]
+        let mixed = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var mixed = 0
+                    for _ in 0..<20_000 where !valid.contains(reloader.current.policies) { mixed += 1 }
+                    return mixed
+                }
+            }
+            for index in 0..<100 {
+                try? directory.update(index.isMultiple(of: 2) ? second : first)
+                reloader.checkNow()
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mixed == 0)
+        #expect(reloader.statistics.succeeded == 100)
+    }
+}
