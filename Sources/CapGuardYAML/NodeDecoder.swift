@@ -1,21 +1,17 @@
 /// The decoder for one node, which is also its single-value container.
 struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     let node: YAMLNode
-    private let parentPath: [any CodingKey]
+    private let parentPath: CodingPath
     private let key: (any CodingKey)?
 
-    /// The path is kept as parent path plus key so that decoding a scalar builds no array
-    /// unless an error needs one.
-    init(node: YAMLNode, parentPath: [any CodingKey], key: (any CodingKey)?) {
+    /// The path is kept as parent path plus key so that decoding a scalar allocates no path at all.
+    init(node: YAMLNode, parentPath: CodingPath, key: (any CodingKey)?) {
         self.node = node
         self.parentPath = parentPath
         self.key = key
     }
 
-    var codingPath: [any CodingKey] {
-        guard let key else { return parentPath }
-        return parentPath + [key]
-    }
+    var codingPath: [any CodingKey] { parentPath.appending(key).keys }
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -23,14 +19,14 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         guard let pairs = node.mapping ?? (isNullValue ? [] : nil) else {
             throw mismatch([String: Any].self, expected: "a mapping")
         }
-        return KeyedDecodingContainer(MappingContainer<Key>(pairs: pairs, mark: node.mark, codingPath: codingPath))
+        return KeyedDecodingContainer(MappingContainer<Key>(pairs: pairs, mark: node.mark, path: parentPath.appending(key)))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard let items = node.sequence ?? (isNullValue ? [] : nil) else {
             throw mismatch([Any].self, expected: "a sequence")
         }
-        return SequenceContainer(items: items, mark: node.mark, codingPath: codingPath)
+        return SequenceContainer(items: items, mark: node.mark, path: parentPath.appending(key))
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
