@@ -51,7 +51,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         }
         // A decimal beyond Double's range reads as infinity; only `.inf` may mean it.
         guard !value.isInfinite || text.lowercased().hasSuffix(".inf") else {
-            throw outOfRange(type, expected: "a number that fits a Double")
+            throw outOfRange(expected: "a number that fits a Double")
         }
         return value
     }
@@ -60,7 +60,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         let value = try decode(Double.self)
         let narrowed = Float(value)
         guard narrowed.isFinite || !value.isFinite else {
-            throw outOfRange(type, expected: "a number that fits a Float")
+            throw outOfRange(expected: "a number that fits a Float")
         }
         return narrowed
     }
@@ -84,7 +84,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         guard let text = resolvableText else { throw mismatch(type, expected: "an integer") }
         switch YAML11Scalars.integer(text, as: type) {
         case .value(let value): return value
-        case .outOfRange: throw outOfRange(type, expected: "an integer between \(Integer.min) and \(Integer.max)")
+        case .outOfRange: throw outOfRange(expected: "an integer between \(Integer.min) and \(Integer.max)")
         case .notAnInteger: throw mismatch(type, expected: "an integer")
         }
     }
@@ -110,7 +110,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         return isNullValue ? .valueNotFound(type, context) : .typeMismatch(type, context)
     }
 
-    private func outOfRange(_ type: Any.Type, expected: String) -> DecodingError {
+    private func outOfRange(expected: String) -> DecodingError {
         .dataCorrupted(DecodingError.Context(codingPath: codingPath,
                                              debugDescription: "expected \(expected) at \(node.mark), found \(foundDescription)"))
     }

@@ -107,7 +107,7 @@ struct NodeTreeBuilder {
         children.removeSubrange(collection.firstChild...)
         let node = YAMLNode(content, mark: collection.properties.mark, tag: collection.properties.tag)
         add(node, size: nodeCount - collection.nodeCountBefore, height: collection.childHeight + 1,
-                anchor: collection.properties.anchor)
+            anchor: collection.properties.anchor)
     }
 
     private mutating func expandAlias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
