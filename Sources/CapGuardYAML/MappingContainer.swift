@@ -1,15 +1,22 @@
 /// A keyed container over a mapping node's pairs. Keys are matched by their text; when a key is
 /// written twice the last one wins, as in Kubernetes.
 struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let codingPath: [any CodingKey]
+    /// Most mappings in manifests are small enough that scanning beats hashing every key.
+    private static var indexThreshold: Int { 16 }
+
+    private let path: CodingPath
     private let pairs: [YAMLNode.Pair]
     private let mark: YAMLMark
-    private let lastIndexByKey: [String: Int]
+    private let lastIndexByKey: [String: Int]?
 
-    init(pairs: [YAMLNode.Pair], mark: YAMLMark, codingPath: [any CodingKey]) {
+    init(pairs: [YAMLNode.Pair], mark: YAMLMark, path: CodingPath) {
         self.pairs = pairs
         self.mark = mark
-        self.codingPath = codingPath
+        self.path = path
+        guard pairs.count > Self.indexThreshold else {
+            lastIndexByKey = nil
+            return
+        }
         var lastIndexByKey: [String: Int] = [:]
         lastIndexByKey.reserveCapacity(pairs.count)
         for (index, pair) in pairs.enumerated() {
@@ -18,14 +25,16 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         self.lastIndexByKey = lastIndexByKey
     }
 
+    var codingPath: [any CodingKey] { path.keys }
+
     var allKeys: [Key] {
         pairs.indices.compactMap { index in
-            guard let text = pairs[index].key.scalar?.value, lastIndexByKey[text] == index else { return nil }
+            guard let text = pairs[index].key.scalar?.value, lastIndex(of: text) == index else { return nil }
             return Key(stringValue: text)
         }
     }
 
-    func contains(_ key: Key) -> Bool { lastIndexByKey[key.stringValue] != nil }
+    func contains(_ key: Key) -> Bool { lastIndex(of: key.stringValue) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(for: key).decodeNil() }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(for: key).decode(type) }
@@ -54,7 +63,7 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        try value(for: SuperKey(), path: SuperKey())
+        try value(for: SuperKey(), pathKey: SuperKey())
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
@@ -62,16 +71,21 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func value(for key: Key) throws -> NodeDecoder {
-        try value(for: key, path: key)
+        try value(for: key, pathKey: key)
     }
 
-    private func value(for key: some CodingKey, path: any CodingKey) throws -> NodeDecoder {
-        guard let index = lastIndexByKey[key.stringValue] else {
+    private func value(for key: some CodingKey, pathKey: any CodingKey) throws -> NodeDecoder {
+        guard let index = lastIndex(of: key.stringValue) else {
             throw DecodingError.keyNotFound(key, DecodingError.Context(
                 codingPath: codingPath,
                 debugDescription: "no value for key \"\(key.stringValue)\" in the mapping at \(mark)"))
         }
-        return NodeDecoder(node: pairs[index].value, parentPath: codingPath, key: path)
+        return NodeDecoder(node: pairs[index].value, parentPath: path, key: pathKey)
+    }
+
+    private func lastIndex(of key: String) -> Int? {
+        if let lastIndexByKey { return lastIndexByKey[key] }
+        return pairs.lastIndex { $0.key.scalar?.value == key }
     }
 }
 

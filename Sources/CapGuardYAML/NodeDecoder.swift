@@ -1,21 +1,17 @@
 /// The decoder for one node, which is also its single-value container.
 struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     let node: YAMLNode
-    private let parentPath: [any CodingKey]
+    private let parentPath: CodingPath
     private let key: (any CodingKey)?
 
-    /// The path is kept as parent path plus key so that decoding a scalar builds no array
-    /// unless an error needs one.
-    init(node: YAMLNode, parentPath: [any CodingKey], key: (any CodingKey)?) {
+    /// The path is kept as parent path plus key so that decoding a scalar allocates no path at all.
+    init(node: YAMLNode, parentPath: CodingPath, key: (any CodingKey)?) {
         self.node = node
         self.parentPath = parentPath
         self.key = key
     }
 
-    var codingPath: [any CodingKey] {
-        guard let key else { return parentPath }
-        return parentPath + [key]
-    }
+    var codingPath: [any CodingKey] { parentPath.appending(key).keys }
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -23,14 +19,14 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         guard let pairs = node.mapping ?? (isNullValue ? [] : nil) else {
             throw mismatch([String: Any].self, expected: "a mapping")
         }
-        return KeyedDecodingContainer(MappingContainer<Key>(pairs: pairs, mark: node.mark, codingPath: codingPath))
+        return KeyedDecodingContainer(MappingContainer<Key>(pairs: pairs, mark: node.mark, path: parentPath.appending(key)))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard let items = node.sequence ?? (isNullValue ? [] : nil) else {
             throw mismatch([Any].self, expected: "a sequence")
         }
-        return SequenceContainer(items: items, mark: node.mark, codingPath: codingPath)
+        return SequenceContainer(items: items, mark: node.mark, path: parentPath.appending(key))
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
@@ -55,7 +51,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         }
         // A decimal beyond Double's range reads as infinity; only `.inf` may mean it.
         guard !value.isInfinite || text.lowercased().hasSuffix(".inf") else {
-            throw outOfRange(type, expected: "a number that fits a Double")
+            throw outOfRange(expected: "a number that fits a Double")
         }
         return value
     }
@@ -64,7 +60,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         let value = try decode(Double.self)
         let narrowed = Float(value)
         guard narrowed.isFinite || !value.isFinite else {
-            throw outOfRange(type, expected: "a number that fits a Float")
+            throw outOfRange(expected: "a number that fits a Float")
         }
         return narrowed
     }
@@ -88,7 +84,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         guard let text = resolvableText else { throw mismatch(type, expected: "an integer") }
         switch YAML11Scalars.integer(text, as: type) {
         case .value(let value): return value
-        case .outOfRange: throw outOfRange(type, expected: "an integer between \(Integer.min) and \(Integer.max)")
+        case .outOfRange: throw outOfRange(expected: "an integer between \(Integer.min) and \(Integer.max)")
         case .notAnInteger: throw mismatch(type, expected: "an integer")
         }
     }
@@ -114,7 +110,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         return isNullValue ? .valueNotFound(type, context) : .typeMismatch(type, context)
     }
 
-    private func outOfRange(_ type: Any.Type, expected: String) -> DecodingError {
+    private func outOfRange(expected: String) -> DecodingError {
         .dataCorrupted(DecodingError.Context(codingPath: codingPath,
                                              debugDescription: "expected \(expected) at \(node.mark), found \(foundDescription)"))
     }

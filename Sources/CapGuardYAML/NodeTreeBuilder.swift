@@ -23,9 +23,8 @@ struct NodeTreeBuilder {
         let isMapping: Bool
         let properties: ParseEvent.NodeProperties
         let nodeCountBefore: Int
-        var items: [YAMLNode] = []
-        var pairs: [YAMLNode.Pair] = []
-        var pendingKey: YAMLNode?
+        /// Where this collection's children start on the shared `children` stack.
+        let firstChild: Int
         var hasMergeKey = false
         var childHeight = 0
     }
@@ -35,6 +34,9 @@ struct NodeTreeBuilder {
     private var documentMark = YAMLMark(line: 1, column: 1)
     private var root: YAMLNode?
     private var open: [OpenCollection] = []
+    /// The children of every open collection, innermost last (a mapping's as key, value, key, ...):
+    /// one growing stack lets each finished collection take an array of exactly its size.
+    private var children: [YAMLNode] = []
     private var anchors: [String: Anchored] = [:]
     private var nodeCount = 0
     private var expandedNodes = 0
@@ -70,7 +72,7 @@ struct NodeTreeBuilder {
             let isEmptyDocument = open.isEmpty && scalar.value.isEmpty && scalar.style == .plain
                 && properties.tag == nil && properties.anchor == nil
             if isEmptyDocument { return }
-            try add(node, size: 1, height: 0, anchor: properties.anchor)
+            add(node, size: 1, height: 0, anchor: properties.anchor)
         case .sequenceStart(let properties):
             try openCollection(isMapping: false, properties)
         case .mappingStart(let properties):
@@ -84,7 +86,8 @@ struct NodeTreeBuilder {
         guard open.count < limits.maxDepth else {
             throw YAMLError(message: "collections are nested more than \(limits.maxDepth) deep", mark: properties.mark)
         }
-        open.append(OpenCollection(isMapping: isMapping, properties: properties, nodeCountBefore: nodeCount))
+        open.append(OpenCollection(isMapping: isMapping, properties: properties, nodeCountBefore: nodeCount,
+                                   firstChild: children.count))
         nodeCount += 1
     }
 
@@ -92,13 +95,19 @@ struct NodeTreeBuilder {
         let collection = open.removeLast()
         let content: YAMLNode.Content
         if collection.isMapping {
-            content = .mapping(collection.hasMergeKey ? try MergeKeys.resolve(collection.pairs) : collection.pairs)
+            var pairs: [YAMLNode.Pair] = []
+            pairs.reserveCapacity((children.count - collection.firstChild) / 2)
+            for keyIndex in stride(from: collection.firstChild, to: children.count, by: 2) {
+                pairs.append(YAMLNode.Pair(key: children[keyIndex], value: children[keyIndex + 1]))
+            }
+            content = .mapping(collection.hasMergeKey ? try MergeKeys.resolve(pairs) : pairs)
         } else {
-            content = .sequence(collection.items)
+            content = .sequence(Array(children[collection.firstChild...]))
         }
+        children.removeSubrange(collection.firstChild...)
         let node = YAMLNode(content, mark: collection.properties.mark, tag: collection.properties.tag)
-        try add(node, size: nodeCount - collection.nodeCountBefore, height: collection.childHeight + 1,
-                anchor: collection.properties.anchor)
+        add(node, size: nodeCount - collection.nodeCountBefore, height: collection.childHeight + 1,
+            anchor: collection.properties.anchor)
     }
 
     private mutating func expandAlias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
@@ -117,12 +126,12 @@ struct NodeTreeBuilder {
             throw YAMLError(message: "alias *\(name) nests collections more than \(limits.maxDepth) deep", mark: mark)
         }
         nodeCount += anchored.size
-        try add(anchored.node, size: anchored.size, height: anchored.height, anchor: nil)
+        add(anchored.node, size: anchored.size, height: anchored.height, anchor: nil)
     }
 
-    private mutating func add(_ node: YAMLNode, size: Int, height: Int, anchor: String?) throws(YAMLError) {
+    private mutating func add(_ node: consuming YAMLNode, size: Int, height: Int, anchor: String?) {
         if let anchor {
-            anchors[anchor] = Anchored(node: node, size: size, height: height)
+            anchors[anchor] = Anchored(node: copy node, size: size, height: height)
         }
         guard !open.isEmpty else {
             root = node
@@ -130,16 +139,8 @@ struct NodeTreeBuilder {
         }
         let top = open.count - 1
         open[top].childHeight = max(open[top].childHeight, height)
-        guard open[top].isMapping else {
-            open[top].items.append(node)
-            return
-        }
-        guard let key = open[top].pendingKey else {
-            open[top].pendingKey = node
-            return
-        }
-        open[top].pairs.append(YAMLNode.Pair(key: key, value: node))
-        open[top].pendingKey = nil
-        if MergeKeys.isMergeKey(key) { open[top].hasMergeKey = true }
+        let isKey = open[top].isMapping && (children.count - open[top].firstChild) % 2 == 0
+        if isKey && MergeKeys.isMergeKey(node) { open[top].hasMergeKey = true }
+        children.append(node)
     }
 }

@@ -1,15 +1,17 @@
 /// An unkeyed container over a sequence node's items.
 struct SequenceContainer: UnkeyedDecodingContainer {
-    let codingPath: [any CodingKey]
+    private let path: CodingPath
     private let items: [YAMLNode]
     private let mark: YAMLMark
     private(set) var currentIndex = 0
 
-    init(items: [YAMLNode], mark: YAMLMark, codingPath: [any CodingKey]) {
+    init(items: [YAMLNode], mark: YAMLMark, path: CodingPath) {
         self.items = items
         self.mark = mark
-        self.codingPath = codingPath
+        self.path = path
     }
+
+    var codingPath: [any CodingKey] { path.keys }
 
     var count: Int? { items.count }
     var isAtEnd: Bool { currentIndex >= items.count }
@@ -61,7 +63,7 @@ struct SequenceContainer: UnkeyedDecodingContainer {
                 codingPath: codingPath + [IndexKey(currentIndex)],
                 debugDescription: "the sequence at \(mark) has only \(items.count) items"))
         }
-        return NodeDecoder(node: items[currentIndex], parentPath: codingPath, key: IndexKey(currentIndex))
+        return NodeDecoder(node: items[currentIndex], parentPath: path, key: IndexKey(currentIndex))
     }
 }
 

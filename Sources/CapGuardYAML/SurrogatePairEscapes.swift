@@ -126,7 +126,7 @@ struct EscapeRewrites {
     /// Converts a position in the rewritten text to a mark in the original one.
     func mark(for position: TextPosition) -> YAMLMark {
         var column = position.column
-        if let rewrittenColumns = rewrittenColumnsByLine[position.line] {
+        if !positions.isEmpty, let rewrittenColumns = rewrittenColumnsByLine[position.line] {
             column += SurrogatePairEscapes.savedLength * rewrittenColumns.count { $0 < position.column }
         }
         return YAMLMark(line: position.line + 1, column: column + 1)

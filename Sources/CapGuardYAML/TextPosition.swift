@@ -70,9 +70,9 @@ struct TextPositionCounter {
             units.append(bigEndian ? first << 8 | second : second << 8 | first)
             index += 2
         }
-        var utf8 = Array(String(decoding: units, as: UTF16.self).utf8)
-        return utf8.withUnsafeMutableBufferPointer { buffer in
-            var counter = TextPositionCounter(UnsafeBufferPointer(buffer))
+        let utf8 = Array(String(decoding: units, as: UTF16.self).utf8)
+        return utf8.withUnsafeBufferPointer { buffer in
+            var counter = TextPositionCounter(buffer)
             counter.advance(to: buffer.count)
             return counter.position
         }

@@ -11,6 +11,6 @@ public struct YAMLNodeDecoder {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from node: YAMLNode) throws -> T {
-        try NodeDecoder(node: node, parentPath: [], key: nil).decode(type)
+        try NodeDecoder(node: node, parentPath: .root, key: nil).decode(type)
     }
 }

@@ -220,6 +220,17 @@ private func decodingFailure<T: Decodable>(_ type: T.Type, _ text: String,
         #expect(try decode(Optionals.self, "count: 1\ncount: 2\n").count == 2)
     }
 
+    /// Small mappings are searched and large ones indexed; both must agree.
+    @Test(arguments: [3, 40])
+    func lastDuplicateKeyWinsWhateverTheMappingSize(size: Int) throws {
+        let text = (0..<size).map { "k\($0): \($0)\n" }.joined() + "k0: last\n"
+        let decoded = try decode([String: String].self, text)
+        #expect(decoded.count == size)
+        #expect(decoded["k0"] == "last")
+        #expect(decoded["k\(size - 1)"] == "\(size - 1)")
+        #expect(try decode(Optionals.self, text + "name: x\ncount: 1\ncount: 2\n") == Optionals(name: "x", count: 2))
+    }
+
     @Test func mergedKeysDecode() throws {
         let text = "base: &base {name: web, count: 1}\nvalue:\n  <<: *base\n  count: 2\n"
         #expect(try decode([String: Optionals].self, text)["value"] == Optionals(name: "web", count: 2))
