@@ -1,4 +1,6 @@
 import CapGuardPolicy
+import Dispatch
+import Synchronization
 
 /// Checks manifests offline with the same policy the webhook serves (SPEC section 7).
 ///
@@ -96,5 +98,21 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         try container.encode(violations, forKey: .violations)
         try container.encode(findings.filter { !$0.isViolation }, forKey: .advisories)
         try container.encode(exemptions, forKey: .exemptions)
+    }
+}
+
+extension ManifestChecker {
+    /// Reads, parses and checks files on every core; results come back in the order of `files`.
+    public func check(files: [String]) -> [Result<[CheckedObject], ManifestError>] {
+        let results = Mutex([Result<[CheckedObject], ManifestError>?](repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let file = files[index]
+            let result = Result { () throws(ManifestError) -> [CheckedObject] in
+                let manifests = try ManifestParser.parse(try ManifestFiles.contents(of: file), source: ManifestFiles.displayName(file))
+                return manifests.map(check)
+            }
+            results.withLock { $0[index] = result }
+        }
+        return results.withLock { $0.map { $0! } }
     }
 }

@@ -26,32 +26,58 @@ public enum ManifestFiles {
         return files
     }
 
+    /// Regular files below `directory` (following symlinks to files, not to directories, so that a link
+    /// cycle cannot loop), skipping hidden entries such as `.git`.
     private static func filesBelow(_ directory: String) throws(ManifestError) -> [String] {
-        let root = URL(fileURLWithPath: directory)
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]
-        ) else {
-            throw ManifestError(source: directory, line: 0, column: 0, reason: "cannot list the directory")
+        guard let stream = opendir(directory) else {
+            throw ManifestError(source: directory, line: 0, column: 0, reason: "cannot list the directory: \(String(cString: strerror(errno)))")
         }
+        defer { closedir(stream) }
         var found: [String] = []
-        for case let url as URL in enumerator where extensions.contains(url.pathExtension.lowercased()) {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            let relative = url.path.hasPrefix(root.path) ? String(url.path.dropFirst(root.path.count)) : url.path
-            found.append(directory.hasSuffix("/") ? directory + relative.drop { $0 == "/" } : directory + relative)
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard !name.hasPrefix(".") else { continue }
+            let path = prefix + name
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR):
+                found += try filesBelow(path)
+            case Int32(DT_REG):
+                if hasManifestExtension(name) { found.append(path) }
+            default:
+                var info = stat()
+                if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, hasManifestExtension(name) { found.append(path) }
+            }
         }
         return found.sorted()
+    }
+
+    private static func hasManifestExtension(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return extensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
     /// How messages name a path: standard input is `<stdin>`.
     public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
     /// The bytes of a file, or of standard input for `-`.
-    public static func read(_ path: String) throws(ManifestError) -> [UInt8] {
+    public static func contents(of path: String) throws(ManifestError) -> [UInt8] {
         if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-        do {
-            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw ManifestError(source: path, line: 0, column: 0, reason: "cannot read: \(error.localizedDescription)")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ManifestError(source: path, line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return bytes }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ManifestError(source: path, line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            bytes.append(contentsOf: chunk[..<count])
         }
     }
 }

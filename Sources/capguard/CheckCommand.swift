@@ -32,18 +32,18 @@ struct CheckCommand: ParsableCommand {
         let checker = ManifestChecker(policies: try PolicyLoading.load(config))
         var results: [CheckedObject] = []
         var errors: [ManifestError] = []
+        var files: [String] = []
         for path in paths {
             do {
-                for file in try ManifestFiles.expand([path]) {
-                    do {
-                        let manifests = try ManifestParser.parse(try ManifestFiles.read(file), source: ManifestFiles.displayName(file))
-                        results += manifests.map(checker.check)
-                    } catch {
-                        errors.append(error)
-                    }
-                }
+                files += try ManifestFiles.expand([path])
             } catch {
                 errors.append(error)
+            }
+        }
+        for result in checker.check(files: files) {
+            switch result {
+            case .success(let objects): results += objects
+            case .failure(let error): errors.append(error)
             }
         }
         let report = CheckReport(results: results, errors: errors)
