@@ -17,7 +17,6 @@ final class Connection: @unchecked Sendable {
 
     private static let readChunk = 16 * 1024
     private static let readsPerEvent = 4
-    private static let maxLingerBytes = 256 * 1024
     private static let maxLingerTime: UInt64 = 2_000_000_000
 
     let id: UInt64
@@ -40,7 +39,6 @@ final class Connection: @unchecked Sendable {
     private var readSuspended = false
     private var readWantsWritable = false
     private var activeSources = 0
-    private var lingerBytes = 0
     private var servedRequests = 0
     /// When the handshake began, the connection last went idle, or lingering began.
     private var phaseStartedAt: UInt64
@@ -271,12 +269,9 @@ final class Connection: @unchecked Sendable {
         let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
             recv(fd, chunk.baseAddress, chunk.count, 0)
         }
-        if result > 0 {
-            lingerBytes += result
-            if lingerBytes <= Self.maxLingerBytes {
-                return
-            }
-        } else if result < 0 && (errno == EAGAIN || errno == EINTR) {
+        // Bounded by the linger deadline, not by bytes: a client still sending a rejected body must be let
+        // finish before the close, and discarding costs little.
+        if result > 0 || (result < 0 && (errno == EAGAIN || errno == EINTR)) {
             return
         }
         close()

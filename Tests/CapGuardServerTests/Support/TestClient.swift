@@ -141,6 +141,25 @@ final class TestClient {
         return true
     }
 
+    /// Whether the server has sent application data or closed, without blocking. TLS 1.3 session tickets
+    /// make the socket readable after the handshake without being anything a test waits for.
+    func hasIncoming() -> Bool {
+        if !received.isEmpty { return true }
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        guard let ssl else { return true }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        let count = chunk.withUnsafeMutableBytes { Int(SSL_read(ssl, $0.baseAddress, Int32($0.count))) }
+        if count > 0 {
+            received.append(contentsOf: chunk[..<count])
+            return true
+        }
+        return SSL_get_error(ssl, Int32(count)) != SSL_ERROR_WANT_READ
+    }
+
     func readResponse(expectBody: Bool = true) throws -> TestResponse {
         while true {
             if let end = headEnd() {
