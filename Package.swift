@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "capguard", targets: ["capguard"]),
         .library(name: "CapGuardPolicy", targets: ["CapGuardPolicy"]),
+        .library(name: "CapGuardServer", targets: ["CapGuardServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -86,7 +87,15 @@ let package = Package(
         .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
         .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy"]),
         .testTarget(name: "CapGuardConfigTests", dependencies: ["CapGuardConfig", "CapGuardPolicy"]),
-        .testTarget(name: "CapGuardServerTests", dependencies: ["CapGuardServer"]),
+        .testTarget(
+            name: "CapGuardServerTests",
+            dependencies: [
+                "CapGuardServer",
+                "COpenSSL",
+                "COpenSSLShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "CapGuardWebhookTests", dependencies: ["CapGuardWebhook"]),
         .testTarget(name: "CapGuardCLITests", dependencies: ["capguard"]),
     ],

@@ -7,3 +7,15 @@ int capguard_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
 int capguard_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_max_proto_version(ctx, version);
 }
+
+long capguard_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+
+uint64_t capguard_server_options(void) {
+    return SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE;
+}
+
+EVP_PKEY *capguard_generate_p256_key(void) {
+    return EVP_EC_gen("P-256");
+}

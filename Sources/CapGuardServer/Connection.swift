@@ -1,0 +1,408 @@
+import COpenSSL
+import Dispatch
+import Glibc
+import Synchronization
+
+/// One accepted TLS connection. All mutable state lives on `queue`; Dispatch read and write sources drive
+/// the non-blocking socket, so an idle connection costs a registration in Dispatch's epoll set, not a thread.
+final class Connection: @unchecked Sendable {
+    private enum Phase {
+        case handshaking
+        case open
+        /// Response sent and write side shut; reading and discarding until the client closes, so the
+        /// kernel does not answer its unread bytes with a reset that could destroy the response in flight.
+        case lingering
+        case closed
+    }
+
+    private static let readChunk = 16 * 1024
+    private static let readsPerEvent = 4
+    private static let maxLingerTime: UInt64 = 2_000_000_000
+
+    let id: UInt64
+    let queue: DispatchQueue
+    let remoteAddress: String
+    /// Monotonic nanoseconds after which the sweeper calls `deadlinePassed`. The only state read off `queue`.
+    let deadline = Atomic<UInt64>(.max)
+
+    private let fd: Int32
+    private let ssl: OpaquePointer
+    private let core: ServerCore
+    private var phase = Phase.handshaking
+    private var parser: HTTPRequestParser
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    private var closeAfterFlush = false
+    private var draining = false
+    private var readSource: (any DispatchSourceRead)?
+    private var writeSource: (any DispatchSourceWrite)?
+    private var readSuspended = false
+    private var readWantsWritable = false
+    private var activeSources = 0
+    private var servedRequests = 0
+    /// When the handshake began, the connection last went idle, or lingering began.
+    private var phaseStartedAt: UInt64
+    private var requestStartedAt: UInt64?
+    private var writePendingSince: UInt64?
+
+    init(id: UInt64, fd: Int32, ssl: OpaquePointer, remoteAddress: String, core: ServerCore, queue: DispatchQueue) {
+        self.id = id
+        self.fd = fd
+        self.ssl = ssl
+        self.remoteAddress = remoteAddress
+        self.core = core
+        self.queue = queue
+        parser = HTTPRequestParser(limits: core.limits)
+        phaseStartedAt = MonotonicClock.now()
+    }
+
+    func start() {
+        queue.async { [self] in
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [self] in readable() }
+            source.setCancelHandler { [self] in sourceCancelled() }
+            activeSources += 1
+            readSource = source
+            updateDeadline()
+            source.resume()
+        }
+    }
+
+    // MARK: Events
+
+    private func readable() {
+        switch phase {
+        case .handshaking: handshake()
+        case .open: readRequests()
+        case .lingering: discardInput()
+        case .closed: return
+        }
+        updateDeadline()
+    }
+
+    private func writable() {
+        switch phase {
+        case .handshaking:
+            disarmWriteSource()
+            handshake()
+        case .open:
+            if readWantsWritable {
+                readWantsWritable = false
+                disarmWriteSource()
+                readRequests()
+            } else if flush() {
+                resumeReading()
+                processRequests()
+                readRequests()
+            }
+        case .lingering, .closed:
+            disarmWriteSource()
+        }
+        updateDeadline()
+    }
+
+    /// Called by the sweeper once `deadline` has passed.
+    func deadlinePassed() {
+        guard phase != .closed, deadline.load(ordering: .relaxed) <= MonotonicClock.now() else { return }
+        switch phase {
+        case .handshaking:
+            core.counters.update { $0.tlsHandshakeFailures += 1 }
+            core.counters.recordLimitHit(.readTimeout)
+            core.events.warning("tls_handshake_failed", "TLS handshake failed", ["peer": .string(remoteAddress), "reason": "timed out"])
+        case .open where writePendingSince != nil:
+            core.counters.recordLimitHit(.readTimeout)
+            core.events.warning("limit_hit", "client did not read its response in time", ["peer": .string(remoteAddress), "limit": "read_timeout"])
+        case .open where parser.isMidRequest:
+            core.counters.recordLimitHit(.readTimeout)
+            core.events.warning("limit_hit", "request not received in time", ["peer": .string(remoteAddress), "limit": "read_timeout"])
+            respondAndClose(.status(408))
+            return
+        case .open, .lingering, .closed:
+            break
+        }
+        close()
+    }
+
+    /// Shutdown has begun: connections without a request in flight close now, the rest after their response.
+    func drain() {
+        draining = true
+        switch phase {
+        case .open where parser.isMidRequest || writePendingSince != nil:
+            closeAfterFlush = true
+        case .lingering:
+            break
+        default:
+            close()
+        }
+    }
+
+    /// The grace period is over.
+    func forceClose() {
+        close()
+    }
+
+    // MARK: TLS
+
+    private func handshake() {
+        ERR_clear_error()
+        let result = SSL_do_handshake(ssl)
+        if result == 1 {
+            phase = .open
+            phaseStartedAt = MonotonicClock.now()
+            readRequests()
+            return
+        }
+        switch SSL_get_error(ssl, result) {
+        case SSL_ERROR_WANT_READ:
+            return
+        case SSL_ERROR_WANT_WRITE:
+            armWriteSource()
+        case let error:
+            let reason = failureReason(error)
+            core.counters.update { $0.tlsHandshakeFailures += 1 }
+            core.events.warning("tls_handshake_failed", "TLS handshake failed", ["peer": .string(remoteAddress), "reason": .string(reason)])
+            close()
+        }
+    }
+
+    private func failureReason(_ error: Int32) -> String {
+        let savedErrno = errno
+        let queued = OpenSSLErrorQueue.drainReasons()
+        if !queued.isEmpty {
+            return queued
+        }
+        if error == SSL_ERROR_SYSCALL && savedErrno != 0 {
+            return String(cString: strerror(savedErrno))
+        }
+        return "connection closed by peer"
+    }
+
+    // MARK: Reading
+
+    private func readRequests() {
+        guard phase == .open, writePendingSince == nil, !readWantsWritable else { return }
+        for _ in 0..<Self.readsPerEvent {
+            ERR_clear_error()
+            let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
+                let count = SSL_read(ssl, chunk.baseAddress, Int32(chunk.count))
+                if count > 0 {
+                    parser.append(UnsafeRawBufferPointer(rebasing: chunk[..<Int(count)]))
+                }
+                return count
+            }
+            if result <= 0 {
+                switch SSL_get_error(ssl, result) {
+                case SSL_ERROR_WANT_READ:
+                    return
+                case SSL_ERROR_WANT_WRITE:
+                    readWantsWritable = true
+                    armWriteSource()
+                    return
+                default:
+                    // Orderly or abrupt, the client is gone; a half-received request has nobody to answer.
+                    ERR_clear_error()
+                    close()
+                    return
+                }
+            }
+            if requestStartedAt == nil && parser.isMidRequest {
+                requestStartedAt = MonotonicClock.now()
+            }
+            processRequests()
+            guard phase == .open, writePendingSince == nil else { return }
+        }
+        // Out of budget for this event; what OpenSSL or the socket still holds is read on the next turn.
+        queue.async { [self] in
+            readRequests()
+            updateDeadline()
+        }
+    }
+
+    private func processRequests() {
+        while phase == .open, writePendingSince == nil {
+            guard let event = parser.nextEvent() else { return }
+            switch event {
+            case .continueExpected:
+                output.append(contentsOf: HTTPResponseEncoder.continueResponse)
+                _ = flush()
+            case .request(let parsed):
+                requestStartedAt = parser.isMidRequest ? MonotonicClock.now() : nil
+                servedRequests += 1
+                let request = HTTPRequest(
+                    method: parsed.method, path: parsed.path, query: parsed.query, headers: parsed.headers,
+                    body: parsed.body, remoteAddress: remoteAddress)
+                let response = core.router.respond(to: request)
+                send(response, headOnly: parsed.method == "HEAD", close: !parsed.keepAlive || draining)
+            case .failure(let status, let reason):
+                if status == 431 {
+                    core.counters.recordLimitHit(.headerSize)
+                } else if status == 413 {
+                    core.counters.recordLimitHit(.bodySize)
+                }
+                core.events.warning(
+                    "request_rejected", "rejected a request",
+                    ["peer": .string(remoteAddress), "status": .stringConvertible(status), "reason": .string(reason)])
+                respondAndClose(.status(status))
+                return
+            }
+        }
+    }
+
+    private func respondAndClose(_ response: HTTPResponse) {
+        requestStartedAt = nil
+        send(response, headOnly: false, close: true)
+    }
+
+    private func send(_ response: HTTPResponse, headOnly: Bool, close closeConnection: Bool) {
+        core.counters.recordResponse(status: HTTPResponseEncoder.effectiveStatus(response))
+        output.append(
+            contentsOf: HTTPResponseEncoder.encode(
+                response, date: WallClock.httpDate(), closeConnection: closeConnection, omitBody: headOnly))
+        if closeConnection {
+            closeAfterFlush = true
+        }
+        phaseStartedAt = MonotonicClock.now()
+        _ = flush()
+    }
+
+    private func discardInput() {
+        let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
+            recv(fd, chunk.baseAddress, chunk.count, 0)
+        }
+        // Bounded by the linger deadline, not by bytes: a client still sending a rejected body must be let
+        // finish before the close, and discarding costs little.
+        if result > 0 || (result < 0 && (errno == EAGAIN || errno == EINTR)) {
+            return
+        }
+        close()
+    }
+
+    // MARK: Writing
+
+    /// Writes what is pending. True when everything went out and the connection stays open.
+    private func flush() -> Bool {
+        while outputOffset < output.count {
+            ERR_clear_error()
+            let written = output.withUnsafeBytes { bytes in
+                SSL_write(ssl, bytes.baseAddress! + outputOffset, Int32(min(bytes.count - outputOffset, Int(Int32.max))))
+            }
+            if written > 0 {
+                outputOffset += Int(written)
+                continue
+            }
+            switch SSL_get_error(ssl, written) {
+            case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_READ:
+                if writePendingSince == nil {
+                    writePendingSince = MonotonicClock.now()
+                }
+                suspendReading()
+                armWriteSource()
+                return false
+            default:
+                ERR_clear_error()
+                close()
+                return false
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
+        outputOffset = 0
+        writePendingSince = nil
+        disarmWriteSource()
+        if closeAfterFlush {
+            linger()
+            return false
+        }
+        return true
+    }
+
+    private func linger() {
+        ERR_clear_error()
+        SSL_shutdown(ssl)
+        ERR_clear_error()
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+        phase = .lingering
+        phaseStartedAt = MonotonicClock.now()
+        resumeReading()
+    }
+
+    // MARK: Sources and deadlines
+
+    private func armWriteSource() {
+        guard writeSource == nil, phase != .closed else { return }
+        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        source.setEventHandler { [self] in writable() }
+        source.setCancelHandler { [self] in sourceCancelled() }
+        activeSources += 1
+        writeSource = source
+        source.resume()
+    }
+
+    private func disarmWriteSource() {
+        writeSource?.cancel()
+        writeSource = nil
+    }
+
+    /// While a response waits for the client to read it, no more requests are read: that is what bounds
+    /// the memory a pipelining client that never reads can make the server hold.
+    private func suspendReading() {
+        guard !readSuspended, let readSource else { return }
+        readSource.suspend()
+        readSuspended = true
+    }
+
+    private func resumeReading() {
+        guard readSuspended, let readSource else { return }
+        readSource.resume()
+        readSuspended = false
+    }
+
+    private func updateDeadline() {
+        let limits = core.timeouts
+        let value: UInt64
+        switch phase {
+        case .handshaking:
+            value = phaseStartedAt + limits.read
+        case .open:
+            if let writePendingSince {
+                value = writePendingSince + limits.read
+            } else if let requestStartedAt {
+                value = requestStartedAt + limits.read
+            } else {
+                // Before its first request a connection gets no more time than a request would.
+                value = phaseStartedAt + (servedRequests == 0 ? limits.read : limits.idle)
+            }
+        case .lingering:
+            value = phaseStartedAt + min(limits.read, Self.maxLingerTime)
+        case .closed:
+            value = .max
+        }
+        deadline.store(value, ordering: .relaxed)
+    }
+
+    private func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        deadline.store(.max, ordering: .relaxed)
+        resumeReading()
+        readSource?.cancel()
+        readSource = nil
+        disarmWriteSource()
+        core.connectionClosed(self)
+        if activeSources == 0 {
+            release()
+        }
+    }
+
+    /// Dispatch requires every source on a descriptor to be cancelled before the descriptor is closed.
+    private func sourceCancelled() {
+        activeSources -= 1
+        if activeSources == 0 && phase == .closed {
+            release()
+        }
+    }
+
+    private func release() {
+        SSL_free(ssl)
+        Glibc.close(fd)
+    }
+}

@@ -1,0 +1,312 @@
+/// Incremental HTTP/1.1 request parser. Bytes go in as they arrive; complete requests (or the status that
+/// refuses one) come out. Memory stays within the header and body limits plus what was appended last.
+struct HTTPRequestParser {
+    struct Request {
+        var method: String
+        var path: String
+        var query: [String: String]
+        var headers: HTTPHeaders
+        var body: [UInt8]
+        var keepAlive: Bool
+    }
+
+    enum Event {
+        /// The client sent `Expect: 100-continue` and the body is within limits: it may now send it.
+        case continueExpected
+        case request(Request)
+        /// The request cannot be served; the connection answers with `status` and closes.
+        case failure(status: Int, reason: String)
+    }
+
+    private enum State {
+        /// Scanning for the empty line; positions are offsets from `readIndex`.
+        case head(scanned: Int, lineStart: Int)
+        case body(Request, remaining: Int)
+        case chunkSize(Request)
+        case chunkData(Request, remaining: Int)
+        case chunkDataEnd(Request)
+        case trailers(Request, bytes: Int)
+        case failed
+    }
+
+    /// What one step of head parsing achieved.
+    private enum Step {
+        case needMoreData
+        /// The head is parsed and the body state is set.
+        case proceed
+        case emit(Event)
+    }
+
+    private static let maxChunkSizeLine = 1024
+
+    let limits: HTTPServerLimits
+    private var buffer: [UInt8] = []
+    private var readIndex = 0
+    private var state = State.head(scanned: 0, lineStart: 0)
+    private var pendingContinue = false
+
+    init(limits: HTTPServerLimits) {
+        self.limits = limits
+    }
+
+    /// True once any byte of the next request has arrived, until that request is complete.
+    var isMidRequest: Bool {
+        if case .head = state {
+            return readIndex < buffer.count
+        }
+        return true
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete event, or nil when more bytes are needed.
+    mutating func nextEvent() -> Event? {
+        while true {
+            if pendingContinue {
+                pendingContinue = false
+                return .continueExpected
+            }
+            switch state {
+            case .failed:
+                return nil
+            case .head(let scanned, let lineStart):
+                switch parseHead(scanned: scanned, lineStart: lineStart) {
+                case .needMoreData:
+                    return nil
+                case .proceed:
+                    continue
+                case .emit(let event):
+                    if case .failure = event {
+                        return fail(event)
+                    }
+                    return event
+                }
+            case .body(var request, let remaining):
+                let count = min(remaining, available)
+                request.body.append(contentsOf: buffer[readIndex..<readIndex + count])
+                readIndex += count
+                if count == remaining {
+                    return finish(request)
+                }
+                state = .body(request, remaining: remaining - count)
+                compact()
+                return nil
+            case .chunkSize(let request):
+                guard let line = nextLine(limit: Self.maxChunkSizeLine) else {
+                    if available > Self.maxChunkSizeLine {
+                        return fail(.failure(status: 400, reason: "chunk size line too long"))
+                    }
+                    return nil
+                }
+                guard let size = Self.chunkSize(line) else {
+                    return fail(.failure(status: 400, reason: "malformed chunk size"))
+                }
+                if size > limits.maxBodyBytes - request.body.count {
+                    return fail(.failure(status: 413, reason: "body too large"))
+                }
+                state = size == 0 ? .trailers(request, bytes: 0) : .chunkData(request, remaining: size)
+            case .chunkData(var request, let remaining):
+                let count = min(remaining, available)
+                request.body.append(contentsOf: buffer[readIndex..<readIndex + count])
+                readIndex += count
+                if count == remaining {
+                    state = .chunkDataEnd(request)
+                } else {
+                    state = .chunkData(request, remaining: remaining - count)
+                    compact()
+                    return nil
+                }
+            case .chunkDataEnd(let request):
+                guard let line = nextLine(limit: 2) else {
+                    return available >= 2 ? fail(.failure(status: 400, reason: "chunk not followed by CRLF")) : nil
+                }
+                guard line.isEmpty else {
+                    return fail(.failure(status: 400, reason: "chunk not followed by CRLF"))
+                }
+                state = .chunkSize(request)
+            case .trailers(let request, let bytes):
+                let budget = max(0, limits.maxHeaderBytes - bytes)
+                guard let line = nextLine(limit: budget) else {
+                    return available > budget ? fail(.failure(status: 431, reason: "trailers too large")) : nil
+                }
+                if line.isEmpty {
+                    return finish(request)
+                }
+                state = .trailers(request, bytes: bytes + line.count + 2)
+            }
+        }
+    }
+
+    private var available: Int { buffer.count - readIndex }
+
+    private mutating func fail(_ event: Event) -> Event {
+        state = .failed
+        buffer = []
+        readIndex = 0
+        return event
+    }
+
+    private mutating func finish(_ request: Request) -> Event {
+        state = .head(scanned: 0, lineStart: 0)
+        compact()
+        return .request(request)
+    }
+
+    /// Drops consumed bytes once they are the larger part of the buffer, and lets a large buffer go
+    /// entirely once it is empty, so an idle keep-alive connection holds almost nothing.
+    private mutating func compact() {
+        if readIndex == buffer.count {
+            if buffer.capacity > 64 * 1024 {
+                buffer = []
+            } else {
+                buffer.removeAll(keepingCapacity: true)
+            }
+            readIndex = 0
+        } else if readIndex > 4096 && readIndex * 2 > buffer.count {
+            buffer.removeFirst(readIndex)
+            readIndex = 0
+        }
+    }
+
+    /// The next line without its CR LF (or bare LF), if one ends within `limit` bytes.
+    private mutating func nextLine(limit: Int) -> ArraySlice<UInt8>? {
+        let end = min(buffer.count, readIndex + limit)
+        guard let newline = buffer[readIndex..<end].firstIndex(of: ASCII.lf) else { return nil }
+        var line = buffer[readIndex..<newline]
+        if line.last == ASCII.cr {
+            line = line.dropLast()
+        }
+        readIndex = newline + 1
+        return line
+    }
+
+    private mutating func parseHead(scanned: Int, lineStart: Int) -> Step {
+        var position = readIndex + scanned
+        var start = readIndex + lineStart
+        while position < buffer.count {
+            if buffer[position] == ASCII.lf {
+                let lineLength = position - start
+                let isEmptyLine = lineLength == 0 || (lineLength == 1 && buffer[start] == ASCII.cr)
+                if isEmptyLine && start == readIndex {
+                    // Robustness (RFC 9112 section 2.2): empty lines before a request line are skipped.
+                    readIndex = position + 1
+                    start = readIndex
+                } else if isEmptyLine {
+                    let head = buffer[readIndex..<start]
+                    readIndex = position + 1
+                    return parseHead(head)
+                } else {
+                    start = position + 1
+                }
+            }
+            position += 1
+            if position - readIndex > limits.maxHeaderBytes {
+                return .emit(.failure(status: 431, reason: "header bytes over the limit"))
+            }
+        }
+        state = .head(scanned: position - readIndex, lineStart: start - readIndex)
+        compact()
+        return .needMoreData
+    }
+
+    private mutating func parseHead(_ head: ArraySlice<UInt8>) -> Step {
+        var lines = head.split(separator: ASCII.lf, omittingEmptySubsequences: false).map { line in
+            line.last == ASCII.cr ? line.dropLast() : line
+        }
+        if lines.last?.isEmpty == true {
+            lines.removeLast()
+        }
+        guard let requestLine = lines.first else {
+            return .emit(.failure(status: 400, reason: "missing request line"))
+        }
+        if lines.count - 1 > limits.maxHeaderCount {
+            return .emit(.failure(status: 431, reason: "too many header fields"))
+        }
+        let parts = requestLine.split(separator: ASCII.space, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(ASCII.isTokenByte) else {
+            return .emit(.failure(status: 400, reason: "malformed request line"))
+        }
+        let target = parts[1]
+        guard target.first == ASCII.slash, target.allSatisfy(ASCII.isVisible) else {
+            return .emit(.failure(status: 400, reason: "malformed request target"))
+        }
+        let version = String(decoding: parts[2], as: UTF8.self)
+        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
+            let looksLikeHTTP = version.hasPrefix("HTTP/") && version.utf8.count == 8
+            return .emit(.failure(status: looksLikeHTTP ? 505 : 400, reason: "unsupported version"))
+        }
+        var headers = HTTPHeaders()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ASCII.colon) else {
+                return .emit(.failure(status: 400, reason: "header line without a colon"))
+            }
+            let name = line[line.startIndex..<colon]
+            guard !name.isEmpty, name.allSatisfy(ASCII.isTokenByte) else {
+                return .emit(.failure(status: 400, reason: "malformed header name"))
+            }
+            let value = ASCII.trimmingWhitespace(line[(colon + 1)...])
+            guard value.allSatisfy(ASCII.isFieldValueByte) else {
+                return .emit(.failure(status: 400, reason: "malformed header value"))
+            }
+            headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+        }
+        let (path, query) = RequestTarget.split(String(decoding: target, as: UTF8.self))
+        let method = String(decoding: parts[0], as: UTF8.self)
+        let connectionTokens = headers.values(for: "Connection").flatMap(ASCII.tokenList)
+        let keepAlive = version == "HTTP/1.1" ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
+        let request = Request(method: method, path: path, query: query, headers: headers, body: [], keepAlive: keepAlive)
+        return frameBody(request, version: version)
+    }
+
+    /// Decides how the body is delimited (RFC 9112 section 6.3), refusing anything ambiguous.
+    private mutating func frameBody(_ request: Request, version: String) -> Step {
+        let transferEncodings = request.headers.values(for: "Transfer-Encoding").flatMap(ASCII.tokenList)
+        let contentLengths = request.headers.values(for: "Content-Length")
+        let wantsContinue = version == "HTTP/1.1"
+            && request.headers["Expect"].map { $0.lowercased() == "100-continue" } == true
+        if !transferEncodings.isEmpty {
+            guard contentLengths.isEmpty else {
+                return .emit(.failure(status: 400, reason: "both Content-Length and Transfer-Encoding"))
+            }
+            guard transferEncodings == ["chunked"] else {
+                return .emit(.failure(status: 501, reason: "unsupported transfer coding"))
+            }
+            pendingContinue = wantsContinue
+            state = .chunkSize(request)
+            return .proceed
+        }
+        guard let first = contentLengths.first else {
+            if ["POST", "PUT", "PATCH"].contains(request.method) {
+                return .emit(.failure(status: 411, reason: "body without a length"))
+            }
+            return .emit(finish(request))
+        }
+        guard contentLengths.allSatisfy({ $0 == first }), let length = ASCII.decimal(first) else {
+            return .emit(.failure(status: 400, reason: "invalid Content-Length"))
+        }
+        if length > limits.maxBodyBytes {
+            return .emit(.failure(status: 413, reason: "body too large"))
+        }
+        if length == 0 {
+            return .emit(finish(request))
+        }
+        var withBody = request
+        withBody.body.reserveCapacity(min(length, 64 * 1024))
+        pendingContinue = wantsContinue
+        state = .body(withBody, remaining: length)
+        return .proceed
+    }
+
+    private static func chunkSize(_ line: ArraySlice<UInt8>) -> Int? {
+        let digits = ASCII.trimmingWhitespace(line.prefix { $0 != ASCII.semicolon })
+        guard !digits.isEmpty, digits.count <= 15 else { return nil }
+        var size = 0
+        for byte in digits {
+            guard let value = ASCII.hexValue(byte) else { return nil }
+            size = size * 16 + value
+        }
+        return size
+    }
+}

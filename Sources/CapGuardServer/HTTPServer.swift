@@ -1,0 +1,98 @@
+import Dispatch
+import Glibc
+import Logging
+import Synchronization
+
+/// An HTTP/1.1 server over TLS on POSIX sockets, Dispatch and OpenSSL. It knows routes, not Kubernetes.
+public final class HTTPServer: Sendable {
+    private struct State {
+        var acceptor: Acceptor?
+        var port = 0
+    }
+
+    private let configuration: HTTPServerConfiguration
+    private let core: ServerCore
+    private let counters: ServerCounters
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    public init(configuration: HTTPServerConfiguration, tls: TLSConfiguration, router: Router, logger: Logger) throws {
+        let counters = ServerCounters()
+        let store = try TLSContextStore(configuration: tls, counters: counters, logger: logger)
+        self.configuration = configuration
+        self.counters = counters
+        self.logger = logger
+        core = ServerCore(configuration: configuration, router: router, tls: store, counters: counters, logger: logger)
+    }
+
+    /// Binds and listens, then returns at once; connections are served on Dispatch queues.
+    public func start() throws {
+        try state.withLock { state in
+            guard state.acceptor == nil, !core.isShuttingDown else {
+                throw ServerError("server already started or shut down")
+            }
+            let socket = try ListeningSocket(host: configuration.host, port: configuration.port)
+            // A client that goes away mid-write must cost an error code, not the process.
+            signal(SIGPIPE, SIG_IGN)
+            let acceptor = Acceptor(socket: socket, core: core)
+            state.acceptor = acceptor
+            state.port = socket.port
+            core.startSweeping()
+            core.tls.startWatching()
+            acceptor.start()
+        }
+        logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(boundPort)])
+    }
+
+    /// The port actually bound, which differs from the configured one when that was 0.
+    public var boundPort: Int {
+        state.withLock { $0.port }
+    }
+
+    public var statistics: ServerStatistics {
+        var statistics = counters.snapshot
+        statistics.openConnections = core.openConnections
+        return statistics
+    }
+
+    /// True while the serving certificate is loaded and has not expired.
+    public var isCertificateLoaded: Bool {
+        !core.tls.current.isExpired
+    }
+
+    /// Stops accepting, lets requests in flight finish within the grace period, closes idle connections.
+    public func shutdown() {
+        guard core.beginShutdown() else { return }
+        if let acceptor = state.withLock({ $0.acceptor }) {
+            acceptor.stop()
+        } else {
+            core.listenerClosed()
+        }
+    }
+
+    /// Blocks until shutdown has finished.
+    public func waitUntilStopped() {
+        core.waitUntilStopped()
+    }
+
+    /// Starts, serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
+    public func runUntilSignalled() throws {
+        let sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                logger.info("received signal; shutting down", metadata: ["signal": .stringConvertible(number)])
+                shutdown()
+            }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in sources {
+                source.cancel()
+            }
+        }
+        try start()
+        waitUntilStopped()
+    }
+}

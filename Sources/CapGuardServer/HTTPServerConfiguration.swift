@@ -1,0 +1,56 @@
+/// Where the server listens and the limits that keep any one client from hurting the others.
+public struct HTTPServerConfiguration: Sendable {
+    /// A numeric address or host name: "0.0.0.0", "::" (IPv6 and IPv4), "127.0.0.1", "::1", "localhost".
+    public var host: String
+    /// 0 picks a free port; `HTTPServer.boundPort` tells which.
+    public var port: Int
+    public var limits: HTTPServerLimits
+    /// How long requests already in flight get to finish once shutdown starts.
+    public var shutdownGracePeriod: Duration
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 8443,
+        limits: HTTPServerLimits = HTTPServerLimits(),
+        shutdownGracePeriod: Duration = .seconds(20)
+    ) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.shutdownGracePeriod = shutdownGracePeriod
+    }
+}
+
+public struct HTTPServerLimits: Sendable, Equatable {
+    /// Request line plus header fields (and chunked trailers); above it: 431.
+    public var maxHeaderBytes: Int
+    /// Above it: 431.
+    public var maxHeaderCount: Int
+    /// A review carries the object and its old version, each up to etcd's 1.5 MiB; above it: 413.
+    public var maxBodyBytes: Int
+    /// Open connections; further ones are accepted and closed at once.
+    public var maxConnections: Int
+    /// The whole TLS handshake, and each whole request from its first byte, must arrive within this;
+    /// a client trickling bytes is cut off when it runs out rather than kept alive by each byte.
+    /// It also bounds how long a response may wait for a client that does not read it.
+    public var readTimeout: Duration
+    /// How long a keep-alive connection may sit between requests. Longer than Go's client-side
+    /// 90 seconds, so the apiserver closes idle connections first and never posts into one being closed.
+    public var idleTimeout: Duration
+
+    public init(
+        maxHeaderBytes: Int = 16 * 1024,
+        maxHeaderCount: Int = 100,
+        maxBodyBytes: Int = 6 * 1024 * 1024,
+        maxConnections: Int = 4096,
+        readTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(120)
+    ) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
+        self.maxConnections = maxConnections
+        self.readTimeout = readTimeout
+        self.idleTimeout = idleTimeout
+    }
+}

@@ -1,0 +1,159 @@
+import Dispatch
+import Glibc
+import Logging
+import Synchronization
+
+/// What every connection shares, and the registry of open connections that shutdown and the timeout
+/// sweep walk.
+final class ServerCore: Sendable {
+    struct Timeouts {
+        let read: UInt64
+        let idle: UInt64
+    }
+
+    private struct Registry {
+        var connections: [UInt64: Connection] = [:]
+        var nextID: UInt64 = 0
+        var shuttingDown = false
+        var graceDeadline = UInt64.max
+        var listenerClosed = false
+        var stopped = false
+    }
+
+    let router: Router
+    let limits: HTTPServerLimits
+    let timeouts: Timeouts
+    let counters: ServerCounters
+    let events: EventLogLimiter
+    let logger: Logger
+    let tls: TLSContextStore
+    private let gracePeriod: UInt64
+    private let registry = Mutex(Registry())
+    private let stoppedGroup = DispatchGroup()
+    /// Connection queues target this one: as many threads as Dispatch finds useful, none per connection.
+    private let connectionTarget = DispatchQueue(label: "capguard.connections", qos: .userInitiated, attributes: .concurrent)
+    // Thread-safe Dispatch source, made once and only scheduled, resumed and cancelled.
+    private nonisolated(unsafe) let sweeper: any DispatchSourceTimer
+    private let sweepInterval: UInt64
+
+    init(configuration: HTTPServerConfiguration, router: Router, tls: TLSContextStore, counters: ServerCounters, logger: Logger) {
+        self.router = router
+        limits = configuration.limits
+        timeouts = Timeouts(read: configuration.limits.readTimeout.nanoseconds, idle: configuration.limits.idleTimeout.nanoseconds)
+        self.counters = counters
+        events = EventLogLimiter(logger: logger)
+        self.logger = logger
+        self.tls = tls
+        gracePeriod = configuration.shutdownGracePeriod.nanoseconds
+        // Deadlines are checked in sweeps rather than one timer per connection; a sweep every eighth of the
+        // shortest timeout keeps the lateness small without doing work per byte.
+        let shortest = min(timeouts.read, timeouts.idle, max(gracePeriod, 1))
+        sweepInterval = min(max(shortest / 8, 5_000_000), 250_000_000)
+        sweeper = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "capguard.sweeper"))
+        sweeper.resume()
+        stoppedGroup.enter()
+    }
+
+    var isShuttingDown: Bool {
+        registry.withLock { $0.shuttingDown }
+    }
+
+    func startSweeping() {
+        let interval = DispatchTimeInterval.nanoseconds(Int(sweepInterval))
+        sweeper.setEventHandler { [weak self] in
+            self?.sweep()
+        }
+        sweeper.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(5))
+    }
+
+    /// Registers a newly accepted socket, or returns nil when it must be closed instead.
+    func register(fd: Int32, ssl: OpaquePointer, remoteAddress: String) -> Connection? {
+        registry.withLock { registry in
+            guard !registry.shuttingDown else { return nil }
+            registry.nextID += 1
+            let queue = DispatchQueue(label: "capguard.connection", target: connectionTarget)
+            let connection = Connection(
+                id: registry.nextID, fd: fd, ssl: ssl, remoteAddress: remoteAddress, core: self, queue: queue)
+            registry.connections[connection.id] = connection
+            return connection
+        }
+    }
+
+    var openConnections: Int {
+        registry.withLock { $0.connections.count }
+    }
+
+    func connectionClosed(_ connection: Connection) {
+        let stopsNow = registry.withLock { registry in
+            registry.connections[connection.id] = nil
+            return markStoppedIfDone(&registry)
+        }
+        if stopsNow {
+            finishStopping()
+        }
+    }
+
+    private func sweep() {
+        let now = MonotonicClock.now()
+        let (expired, graceOver) = registry.withLock { registry in
+            let graceOver = now >= registry.graceDeadline
+            let expired = registry.connections.values.filter { graceOver || $0.deadline.load(ordering: .relaxed) <= now }
+            return (expired, graceOver)
+        }
+        for connection in expired {
+            connection.queue.async {
+                if graceOver {
+                    connection.forceClose()
+                } else {
+                    connection.deadlinePassed()
+                }
+            }
+        }
+    }
+
+    /// Stops taking connections (the caller closes the listener), lets in-flight requests finish and
+    /// closes the rest. Returns false when shutdown had already begun.
+    func beginShutdown() -> Bool {
+        let connections: [Connection]? = registry.withLock { registry in
+            guard !registry.shuttingDown else { return nil }
+            registry.shuttingDown = true
+            registry.graceDeadline = MonotonicClock.now() + gracePeriod
+            return Array(registry.connections.values)
+        }
+        guard let connections else { return false }
+        logger.info("shutting down", metadata: ["open_connections": .stringConvertible(connections.count)])
+        for connection in connections {
+            connection.queue.async { connection.drain() }
+        }
+        return true
+    }
+
+    func listenerClosed() {
+        let stopsNow = registry.withLock { registry in
+            registry.listenerClosed = true
+            return markStoppedIfDone(&registry)
+        }
+        if stopsNow {
+            finishStopping()
+        }
+    }
+
+    private func markStoppedIfDone(_ registry: inout Registry) -> Bool {
+        guard registry.shuttingDown, registry.listenerClosed, registry.connections.isEmpty, !registry.stopped else {
+            return false
+        }
+        registry.stopped = true
+        return true
+    }
+
+    private func finishStopping() {
+        sweeper.cancel()
+        tls.stopWatching()
+        logger.info("stopped")
+        stoppedGroup.leave()
+    }
+
+    func waitUntilStopped() {
+        stoppedGroup.wait()
+    }
+}

@@ -1,0 +1,105 @@
+import COpenSSL
+import COpenSSLShims
+
+/// One configured SSL_CTX. Connections take the current one when they are accepted; each SSL holds its own
+/// reference, so a replaced context lives on exactly as long as the connections that use it.
+final class TLSContext: @unchecked Sendable {
+    // An SSL_CTX is safe to share across threads once configured, and it is never changed after init.
+    let pointer: OpaquePointer
+
+    /// TLS 1.2 suites: forward secrecy and AEAD only.
+    static let tls12Ciphers = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+    static let tls13Ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+
+    private init(clientCAPath: String?) throws {
+        ERR_clear_error()
+        guard let context = SSL_CTX_new(TLS_server_method()) else {
+            throw TLSError.openSSL("cannot create TLS context")
+        }
+        pointer = context
+        guard capguard_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) == 1,
+            capguard_SSL_CTX_set_max_proto_version(context, TLS1_3_VERSION) == 1,
+            SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1,
+            SSL_CTX_set_ciphersuites(context, Self.tls13Ciphersuites) == 1
+        else {
+            throw TLSError.openSSL("cannot restrict protocols and ciphers")
+        }
+        SSL_CTX_set_options(context, capguard_server_options())
+        // Swift arrays may move between retries of a partial write; idle connections give their buffers back.
+        _ = capguard_SSL_CTX_set_mode(
+            context,
+            Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS)
+        )
+        let sessionContext = Array("capguard".utf8)
+        _ = SSL_CTX_set_session_id_context(context, sessionContext, UInt32(sessionContext.count))
+        if let clientCAPath {
+            try requireClientCertificates(caPath: clientCAPath)
+        }
+    }
+
+    /// Loads PEM files: the certificate file may carry intermediates after the leaf.
+    convenience init(certificatePath: String, keyPath: String, clientCAPath: String?) throws {
+        try self.init(clientCAPath: clientCAPath)
+        guard SSL_CTX_use_certificate_chain_file(pointer, certificatePath) == 1 else {
+            throw TLSError.openSSL("cannot load certificate \(certificatePath)")
+        }
+        guard SSL_CTX_use_PrivateKey_file(pointer, keyPath, SSL_FILETYPE_PEM) == 1 else {
+            throw TLSError.openSSL("cannot load private key \(keyPath)")
+        }
+        try checkCertificate()
+    }
+
+    convenience init(certificate: DevelopmentCertificate, clientCAPath: String?) throws {
+        try self.init(clientCAPath: clientCAPath)
+        guard SSL_CTX_use_certificate(pointer, certificate.certificate) == 1,
+            SSL_CTX_use_PrivateKey(pointer, certificate.key) == 1
+        else {
+            throw TLSError.openSSL("cannot use the development certificate")
+        }
+        try checkCertificate()
+    }
+
+    deinit {
+        SSL_CTX_free(pointer)
+    }
+
+    /// A certificate that no longer matches its key, or has expired, would fail every handshake.
+    private func checkCertificate() throws {
+        guard SSL_CTX_check_private_key(pointer) == 1 else {
+            throw TLSError.openSSL("certificate and private key do not match")
+        }
+        if isExpired {
+            throw TLSError("certificate has expired")
+        }
+    }
+
+    var isExpired: Bool {
+        guard let certificate = SSL_CTX_get0_certificate(pointer) else { return true }
+        return X509_cmp_current_time(X509_get0_notAfter(certificate)) < 0
+    }
+
+    private func requireClientCertificates(caPath: String) throws {
+        guard SSL_CTX_load_verify_locations(pointer, caPath, nil) == 1,
+            let names = SSL_load_client_CA_file(caPath)
+        else {
+            throw TLSError.openSSL("cannot load client CA \(caPath)")
+        }
+        SSL_CTX_set_client_CA_list(pointer, names)
+        SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
+    }
+
+    /// A server-side SSL for one accepted socket.
+    func makeConnection(fileDescriptor: Int32) -> OpaquePointer? {
+        guard let ssl = SSL_new(pointer) else { return nil }
+        guard SSL_set_fd(ssl, fileDescriptor) == 1 else {
+            SSL_free(ssl)
+            return nil
+        }
+        SSL_set_accept_state(ssl)
+        return ssl
+    }
+}

@@ -1,0 +1,51 @@
+@testable import CapGuardServer
+import Foundation
+import Logging
+import Testing
+
+@Suite("JSON logging")
+struct LoggingTests {
+    @Test("one JSON object per line with time, level, message and flattened metadata")
+    func jsonLine() throws {
+        let capture = LogCapture()
+        var logger = Logger(label: "capguard.test") { JSONLogHandler(label: $0, output: capture.output) }
+        logger[metadataKey: "component"] = "server"
+        logger.warning("a \"quoted\"\nmessage", metadata: ["peer": "127.0.0.1:1", "tls": ["version": "1.3"], "list": ["a", "b"], "level": "clash"])
+        logger.debug("below the level")
+        let lines = capture.all
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        #expect(!line.contains("\n"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["level"] as? String == "warning")
+        #expect(object["message"] as? String == "a \"quoted\"\nmessage")
+        #expect(object["component"] as? String == "server")
+        #expect(object["peer"] as? String == "127.0.0.1:1")
+        #expect(object["tls.version"] as? String == "1.3")
+        #expect(object["list"] as? [String] == ["a", "b"])
+        #expect(object["metadata.level"] as? String == "clash")
+        let time = try #require(object["time"] as? String)
+        #expect(time.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"#, options: .regularExpression) != nil)
+    }
+
+    @Test("control characters are escaped")
+    func escaping() {
+        #expect(JSONText.string("a\u{1}\t\\") == "\"a\\u0001\\t\\\\\"")
+    }
+
+    @Test("repeated connection events are capped per window and the rest counted")
+    func rateLimit() throws {
+        let capture = LogCapture()
+        let logger = Logger(label: "test") { JSONLogHandler(label: $0, output: capture.output) }
+        let limiter = EventLogLimiter(logger: logger, burst: 3, window: .milliseconds(100))
+        for _ in 0..<50 {
+            limiter.warning("tls_handshake_failed", "TLS handshake failed", ["peer": "x"])
+        }
+        limiter.warning("limit_hit", "other kind", [:])
+        #expect(capture.all.count == 4)
+        usleep(150_000)
+        limiter.warning("tls_handshake_failed", "TLS handshake failed", ["peer": "x"])
+        #expect(capture.all.count == 5)
+        #expect(capture.all.last?.contains("\"suppressed\":\"47\"") == true)
+    }
+}
