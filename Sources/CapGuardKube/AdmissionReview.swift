@@ -6,7 +6,23 @@ public struct AdmissionReview: Sendable, Decodable {
 
     public var apiVersion: String?
     public var kind: String?
+    /// Decoded only when apiVersion and kind are right, so that a review of another type is refused for
+    /// its type rather than for whatever its request lacks.
     public var request: AdmissionRequest?
+
+    private enum CodingKeys: String, CodingKey { case apiVersion, kind, request }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion)
+        kind = try container.decodeIfPresent(String.self, forKey: .kind)
+        guard isSupported else { return }
+        request = try container.decodeIfPresent(AdmissionRequest.self, forKey: .request)
+    }
+
+    public var isSupported: Bool {
+        apiVersion.map(Self.supportedAPIVersions.contains) == true && kind == "AdmissionReview"
+    }
 }
 
 public struct AdmissionRequest: Sendable, Decodable {

@@ -31,7 +31,8 @@ public struct AdmissionReviewer: Sendable {
         let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace)
         outcome.exemptions = exemptImages
         let formatter = ViolationFormatter(
-            object: object.reference(namespace: namespace).named(ifMissing: request.name),
+            object: ObjectReference(kind: object.kind, namespace: namespace ?? object.metadata.namespace,
+                                    name: object.metadata.displayName ?? request.name),
             podSpecPath: workload.podSpecPath,
             policy: policy
         )
@@ -148,14 +149,5 @@ enum WarningBudget {
             used += line.count
         }
         return kept
-    }
-}
-
-extension ObjectReference {
-    func named(ifMissing name: String?) -> ObjectReference {
-        guard self.name == nil, let name, !name.isEmpty else { return self }
-        var copy = self
-        copy.name = name
-        return copy
     }
 }

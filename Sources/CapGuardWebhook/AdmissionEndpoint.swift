@@ -1,0 +1,74 @@
+import CapGuardKube
+import CapGuardPolicy
+import CapGuardServer
+import Foundation
+import Logging
+
+/// `POST /validate` and `POST /validate/audit`: decode the review, decide, answer, log and count.
+struct AdmissionEndpoint: Sendable {
+    let policies: PolicySource
+    let metrics: WebhookMetrics
+    let logger: Logger
+    /// True for `/validate/audit`: report violations, never deny.
+    let forceAudit: Bool
+
+    func handle(_ http: HTTPRequest) -> HTTPResponse {
+        let start = ContinuousClock.now
+        let decoded: ReviewDecoding.Decoded
+        switch ReviewDecoding.decode(http.body) {
+        case .success(let value):
+            decoded = value
+        case .failure(let malformed):
+            metrics.recordMalformed(reason: malformed.reason)
+            logger.warning("malformed admission request", metadata: [
+                "reason": .string(malformed.reason), "detail": .string(malformed.message), "peer": .string(http.remoteAddress),
+            ])
+            return .text(malformed.message + "\n", status: 400)
+        }
+        let request = decoded.request
+        let loaded = policies.current
+        let outcome = AdmissionReviewer(policies: loaded.policies).review(request, forceAudit: forceAudit)
+        let body = AdmissionResponseEncoding.encode(AdmissionReviewResponse(apiVersion: decoded.apiVersion, response: outcome.response))
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        metrics.recordAdmission(outcome, kind: request.kind.kind, operation: request.operation, seconds: seconds)
+        log(request, outcome, policyGeneration: loaded.generation, microseconds: Int(seconds * 1_000_000))
+        return .json(body)
+    }
+
+    private func log(_ request: AdmissionRequest, _ outcome: AdmissionOutcome, policyGeneration: Int, microseconds: Int) {
+        var metadata: Logger.Metadata = [
+            "uid": .string(request.uid),
+            "kind": .string(request.kind.kind),
+            "namespace": .string(request.namespace ?? ""),
+            "name": .string(request.object?.metadata.displayName ?? request.name ?? ""),
+            "operation": .string(request.operation),
+            "user": .string(request.userInfo.username ?? ""),
+            "decision": .string(outcome.decision.rawValue),
+            "reason": .string(outcome.reason.rawValue),
+            "mode": .string(outcome.mode.rawValue),
+            "violations": .array(outcome.messages.map { .string($0) }),
+            "latencyMicroseconds": .stringConvertible(microseconds),
+            "policyGeneration": .stringConvertible(policyGeneration),
+        ]
+        if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = .string(subResource) }
+        if request.dryRun { metadata["dryRun"] = "true" }
+        if !outcome.exemptions.isEmpty { metadata["exemptions"] = .array(outcome.exemptions.map { .string($0.description) }) }
+        if outcome.existingViolationCount > 0 { metadata["existingViolations"] = .stringConvertible(outcome.existingViolationCount) }
+        let message = switch outcome.decision {
+        case .denied: "admission denied"
+        case .auditedViolation: "admission allowed in audit mode; would have been denied"
+        case .allowed: "admission allowed"
+        }
+        logger.info("\(message)", metadata: metadata)
+    }
+}
+
+/// Encodes the response review.
+enum AdmissionResponseEncoding {
+    static func encode(_ review: AdmissionReviewResponse) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // The response holds only strings, numbers and booleans: encoding cannot fail.
+        return Array((try? encoder.encode(review)) ?? Data())
+    }
+}

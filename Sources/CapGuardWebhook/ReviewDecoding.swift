@@ -1,0 +1,89 @@
+import CapGuardKube
+import Foundation
+
+/// Turns a request body into an admission request, or into the short reason it is malformed.
+///
+/// The apiserver treats any answer other than a well-formed review as a failed call and applies the
+/// webhook's failurePolicy, so a malformed body gets HTTP 400 with a plain reason, never a guess.
+enum ReviewDecoding {
+    struct Decoded: Sendable {
+        let apiVersion: String
+        let request: AdmissionRequest
+    }
+
+    enum Malformed: Error, Sendable, Equatable {
+        case notJSON
+        case wrongType(String)
+        case apiVersion(String?)
+        case kind(String?)
+        case missingRequest
+        case missingUID
+
+        /// A label for metrics.
+        var reason: String {
+            switch self {
+            case .notJSON: "not_json"
+            case .wrongType: "wrong_type"
+            case .apiVersion: "api_version"
+            case .kind: "kind"
+            case .missingRequest: "no_request"
+            case .missingUID: "no_uid"
+            }
+        }
+
+        var message: String {
+            switch self {
+            case .notJSON: "the body is not a JSON AdmissionReview"
+            case .wrongType(let detail): "the AdmissionReview has a field of the wrong type: \(detail)"
+            case .apiVersion(let found):
+                "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(found.map { "\"\($0)\"" } ?? "none")"
+            case .kind(let found): "kind must be AdmissionReview, found \(found.map { "\"\($0)\"" } ?? "none")"
+            case .missingRequest: "the AdmissionReview has no request"
+            case .missingUID: "the AdmissionReview request has no uid"
+            }
+        }
+    }
+
+    static func decode(_ body: [UInt8]) -> Result<Decoded, Malformed> {
+        let review: AdmissionReview
+        do {
+            review = try body.withUnsafeBufferPointer { buffer in
+                try JSONDecoder().decode(AdmissionReview.self, from: Data(buffer: buffer))
+            }
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            return .failure(.notJSON)
+        } catch let error as DecodingError {
+            return .failure(classify(error))
+        } catch {
+            return .failure(.notJSON)
+        }
+        guard let apiVersion = review.apiVersion, AdmissionReview.supportedAPIVersions.contains(apiVersion) else {
+            return .failure(.apiVersion(review.apiVersion))
+        }
+        guard review.kind == "AdmissionReview" else { return .failure(.kind(review.kind)) }
+        guard let request = review.request else { return .failure(.missingRequest) }
+        guard !request.uid.isEmpty else { return .failure(.missingUID) }
+        return .success(Decoded(apiVersion: apiVersion, request: request))
+    }
+
+    private static func classify(_ error: DecodingError) -> Malformed {
+        switch error {
+        case .keyNotFound(let key, let context):
+            if context.codingPath.map(\.stringValue) == ["request"], key.stringValue == "uid" { return .missingUID }
+            return .wrongType("\(path(context.codingPath + [key])) is missing")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            if context.codingPath.map(\.stringValue) == ["request", "uid"] { return .missingUID }
+            return .wrongType("\(path(context.codingPath)) \(context.debugDescription)")
+        @unknown default:
+            return .notJSON
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        var path = ""
+        for key in keys {
+            if let index = key.intValue { path += "[\(index)]" } else { path += (path.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return path
+    }
+}

@@ -1,0 +1,106 @@
+import CapGuardConfig
+import CapGuardKube
+import CapGuardPolicy
+import CapGuardServer
+import Synchronization
+
+/// The counters behind `/metrics`, in Prometheus' text format.
+public final class WebhookMetrics: Sendable {
+    struct AdmissionKey: Hashable {
+        let decision: AdmissionOutcome.Decision
+        let mode: EnforcementMode
+        let kind: String
+        let operation: String
+    }
+
+    private struct State {
+        var admissions: [AdmissionKey: Int] = [:]
+        var malformed: [String: Int] = [:]
+        var latency = LatencyHistogram()
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    func recordAdmission(_ outcome: AdmissionOutcome, kind: String, operation: String, seconds: Double) {
+        // Kinds and operations come from the request: keep label values to the known ones so that a
+        // hostile client cannot grow the metric set without bound.
+        let kindLabel = WorkloadKind(rawValue: kind) != nil ? kind : "other"
+        let operationLabel = ["CREATE", "UPDATE", "DELETE", "CONNECT"].contains(operation) ? operation : "other"
+        let key = AdmissionKey(decision: outcome.decision, mode: outcome.mode, kind: kindLabel, operation: operationLabel)
+        state.withLock {
+            $0.admissions[key, default: 0] += 1
+            $0.latency.observe(seconds)
+        }
+    }
+
+    func recordMalformed(reason: String) {
+        state.withLock { $0.malformed[reason, default: 0] += 1 }
+    }
+
+    /// The whole exposition: admissions, latency, malformed requests, the policy and its reloads, and the
+    /// server's connection counters.
+    public func render(server: ServerStatistics, policy: LoadedPolicy, reloads: PolicyReloader.Statistics?) -> String {
+        let snapshot = state.withLock { $0 }
+        var out: [String] = []
+        func family(_ name: String, _ type: String, _ help: String) {
+            out.append("# HELP \(name) \(help)")
+            out.append("# TYPE \(name) \(type)")
+        }
+
+        family("capguard_admission_requests_total", "counter", "Admission requests answered, by decision, mode, kind and operation.")
+        for (key, count) in snapshot.admissions.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            out.append("capguard_admission_requests_total{decision=\"\(key.decision.rawValue)\",mode=\"\(key.mode.rawValue)\","
+                + "kind=\"\(key.kind)\",operation=\"\(key.operation)\"} \(count)")
+        }
+        family("capguard_admission_duration_seconds", "histogram", "Time from a decoded request body to the encoded response.")
+        out += snapshot.latency.lines(name: "capguard_admission_duration_seconds", labels: "")
+        family("capguard_malformed_requests_total", "counter", "Admission requests refused with HTTP 400, by reason.")
+        for (reason, count) in snapshot.malformed.sorted(by: { $0.key < $1.key }) {
+            out.append("capguard_malformed_requests_total{reason=\"\(reason)\"} \(count)")
+        }
+
+        family("capguard_policy_generation", "gauge", "Generation of the policy being served: 1 at start, one more per successful reload.")
+        out.append("capguard_policy_generation \(policy.generation)")
+        family("capguard_policy_info", "gauge", "The policy being served: its source and the SHA-256 of its file.")
+        out.append("capguard_policy_info{source=\"\(policy.path.map(Self.escape) ?? "embedded-default")\",sha256=\"\(policy.contentHash)\"} 1")
+        family("capguard_policy_reloads_total", "counter", "Policy file changes seen, by result.")
+        out.append("capguard_policy_reloads_total{result=\"success\"} \(reloads?.succeeded ?? 0)")
+        out.append("capguard_policy_reloads_total{result=\"rejected\"} \(reloads?.failed ?? 0)")
+        family("capguard_policy_last_reload_rejected", "gauge", "1 while the newest policy file edit is rejected and the last good policy serves.")
+        out.append("capguard_policy_last_reload_rejected \(reloads?.lastErrors.isEmpty == false ? 1 : 0)")
+
+        family("capguard_open_connections", "gauge", "TLS connections open now.")
+        out.append("capguard_open_connections \(server.openConnections)")
+        family("capguard_accepted_connections_total", "counter", "TCP connections accepted.")
+        out.append("capguard_accepted_connections_total \(server.acceptedConnections)")
+        family("capguard_tls_handshake_failures_total", "counter", "TLS handshakes that failed (bad hello, refused client certificate, timeout).")
+        out.append("capguard_tls_handshake_failures_total \(server.tlsHandshakeFailures)")
+        family("capguard_http_responses_total", "counter", "HTTP responses sent, by status code.")
+        for (status, count) in server.requestsByStatus.sorted(by: { $0.key < $1.key }) {
+            out.append("capguard_http_responses_total{code=\"\(status)\"} \(count)")
+        }
+        family("capguard_limit_hits_total", "counter", "Clients cut off by a server limit, by limit.")
+        for limit in ServerLimit.allCases {
+            out.append("capguard_limit_hits_total{limit=\"\(limit.rawValue)\"} \(server.limitHits[limit] ?? 0)")
+        }
+        family("capguard_certificate_reloads_total", "counter", "Serving certificate changes seen, by result.")
+        out.append("capguard_certificate_reloads_total{result=\"success\"} \(server.certificateReloads)")
+        out.append("capguard_certificate_reloads_total{result=\"rejected\"} \(server.certificateReloadFailures)")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func escape(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
