@@ -83,10 +83,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CapGuardTestSupport", path: "Tests/CapGuardTestSupport"),
         .testTarget(name: "CapGuardPolicyTests", dependencies: ["CapGuardPolicy"]),
         .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
         .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy"]),
-        .testTarget(name: "CapGuardConfigTests", dependencies: ["CapGuardConfig", "CapGuardPolicy"]),
+        .testTarget(name: "CapGuardConfigTests", dependencies: ["CapGuardConfig", "CapGuardPolicy", "CapGuardTestSupport"]),
         .testTarget(
             name: "CapGuardServerTests",
             dependencies: [
@@ -96,8 +97,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CapGuardWebhookTests", dependencies: ["CapGuardWebhook"]),
-        .testTarget(name: "CapGuardCLITests", dependencies: ["capguard"]),
+        .testTarget(name: "CapGuardWebhookTests", dependencies: ["CapGuardWebhook", "CapGuardTestSupport"]),
+        .testTarget(name: "CapGuardCLITests", dependencies: ["capguard", "CapGuardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CapGuardTestSupport
 
 let compliantPod = """
     apiVersion: v1

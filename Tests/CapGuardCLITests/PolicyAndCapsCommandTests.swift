@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CapGuardTestSupport
 
 @Suite("capguard policy check")
 struct PolicyCheckCommandTests {

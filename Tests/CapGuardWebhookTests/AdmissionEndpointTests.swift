@@ -3,6 +3,7 @@ import CapGuardPolicy
 import CapGuardWebhook
 import Foundation
 import Testing
+import CapGuardTestSupport
 
 @Suite("POST /validate over TLS with apiserver bodies")
 struct AdmissionEndpointTests {

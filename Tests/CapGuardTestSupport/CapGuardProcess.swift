@@ -1,19 +1,19 @@
 import Foundation
 
 /// Runs the built `capguard` executable, as a user or a CI pipeline would.
-struct CapGuardProcess {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+public struct CapGuardProcess {
+    public struct Result {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    static let repository = URL(fileURLWithPath: #filePath)
+    public static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The executable beside the test bundle (SwiftPM builds it first: the test target depends on it).
-    static let executable: URL = {
+    public static let executable: URL = {
         let directory = Bundle.main.bundleURL.deletingLastPathComponent()
         for candidate in [directory, Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()] {
             let url = candidate.appendingPathComponent("capguard")
@@ -22,7 +22,7 @@ struct CapGuardProcess {
         return repository.appendingPathComponent(".build/debug/capguard")
     }()
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -53,10 +53,10 @@ struct CapGuardProcess {
 }
 
 /// A temporary directory of files for one test.
-struct TemporaryFiles {
-    let root: URL
+public struct TemporaryFiles {
+    public let root: URL
 
-    init(_ files: [String: String]) throws {
+    public init(_ files: [String: String]) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-files-\(UUID().uuidString)")
         for (path, text) in files {
             let url = root.appendingPathComponent(path)
@@ -65,7 +65,7 @@ struct TemporaryFiles {
         }
     }
 
-    func path(_ name: String = "") -> String { name.isEmpty ? root.path : root.appendingPathComponent(name).path }
+    public func path(_ name: String = "") -> String { name.isEmpty ? root.path : root.appendingPathComponent(name).path }
 
-    func remove() { try? FileManager.default.removeItem(at: root) }
+    public func remove() { try? FileManager.default.removeItem(at: root) }
 }

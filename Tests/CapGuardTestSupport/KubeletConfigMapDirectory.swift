@@ -1,0 +1,33 @@
+import Foundation
+
+/// A directory laid out as the kubelet mounts a ConfigMap: `policy.yaml -> ..data/policy.yaml`, and
+/// `..data -> ..<timestamp>`, swapped atomically on every update.
+public final class KubeletConfigMapDirectory {
+    public let root: URL
+    private var version = 0
+
+    public init(_ policy: String) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-configmap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try update(policy)
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "..data/policy.yaml")
+    }
+
+    public var path: String { root.appendingPathComponent("policy.yaml").path }
+
+    /// Writes a new timestamped directory, points `..data_tmp` at it and renames that over `..data`.
+    public func update(_ policy: String) throws {
+        version += 1
+        let name = "..2026_11_22_12_00_00.\(version)"
+        let directory = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(policy.utf8).write(to: directory.appendingPathComponent("policy.yaml"))
+        let temporary = root.appendingPathComponent("..data_tmp").path
+        try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: name)
+        guard rename(temporary, root.appendingPathComponent("..data").path) == 0 else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+}
