@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 
 /// A directory laid out as the kubelet mounts a ConfigMap: `policy.yaml -> ..data/policy.yaml`, and
 /// `..data -> ..<timestamp>`, swapped atomically on every update.
-public final class KubeletConfigMapDirectory {
+public final class KubeletConfigMapDirectory: Sendable {
     public let root: URL
-    private var version = 0
+    private let version = Mutex(0)
 
     public init(_ policy: String) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-configmap-\(UUID().uuidString)")
@@ -17,8 +18,8 @@ public final class KubeletConfigMapDirectory {
 
     /// Writes a new timestamped directory, points `..data_tmp` at it and renames that over `..data`.
     public func update(_ policy: String) throws {
-        version += 1
-        let name = "..2026_11_22_12_00_00.\(version)"
+        let number = version.withLock { $0 += 1; return $0 }
+        let name = "..2026_11_22_12_00_00.\(number)"
         let directory = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(policy.utf8).write(to: directory.appendingPathComponent("policy.yaml"))

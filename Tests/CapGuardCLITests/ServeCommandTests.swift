@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import CapGuardTestSupport
+
+@Suite("capguard serve, as a process")
+struct ServeCommandTests {
+    @Test func servesTheEmbeddedDefaultOnADevelopmentCertificateAndStopsOnSIGTERM() throws {
+        let server = try ServeProcess([])
+        #expect(server.port > 0)
+        #expect(server.standardError.contains("SELF-SIGNED DEVELOPMENT CERTIFICATE"))
+        let response = try Curl.post(port: server.port, "/validate?timeout=5s", try Fixtures.body("pod-create-no-drop.json"))
+        #expect(response.review?["allowed"] as? Bool == false)
+        #expect(server.terminate() == 0)
+        #expect(server.logLines.contains { $0["message"] as? String == "received signal; shutting down" })
+    }
+
+    @Test func aBadPolicyFileStopsTheStartWithItsErrors() throws {
+        let files = try TemporaryFiles(["policy.yaml": "mode: enforce\nallowedCapabilities: [CAP_ALL]\n"])
+        defer { files.remove() }
+        let server = try ServeProcess(["--config", files.path("policy.yaml")])
+        #expect(server.terminate() == 2)
+        #expect(server.standardError.contains("policy.yaml:2:23: ALL cannot be allowed"))
+    }
+
+    @Test("flags that do not go together exit two", arguments: [
+        ["--tls-cert", "/tmp/x.crt"], ["--client-ca", "/tmp/ca.crt"], ["--read-timeout", "0"], ["--listen", "nowhere"],
+    ])
+    func badFlags(arguments: [String]) throws {
+        let result = try CapGuardProcess.run(["serve"] + arguments)
+        #expect(result.status == 2)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func reloadsThePolicyUnderLoadWithoutAFailedOrMixedAnswer() throws {
+        // A pod that adds NET_RAW: allowed under policy A, denied under policy B, whose message names B's allowlist.
+        let a = "mode: enforce\nallowedCapabilities: [NET_RAW]\n"
+        let b = "mode: enforce\nallowedCapabilities: [CHOWN]\n"
+        let directory = try KubeletConfigMapDirectory(a)
+        let server = try ServeProcess(["--config", directory.path, "--reload-interval", "0.05"])
+        defer { server.terminate() }
+        let body = try Fixtures.edited("pod-create-compliant.json") { request in
+            var object = request["object"] as! [String: Any]
+            var spec = object["spec"] as! [String: Any]
+            spec["containers"] = [["name": "app", "image": "nginx", "securityContext": ["capabilities": ["drop": ["ALL"], "add": ["NET_RAW"]]]]]
+            object["spec"] = spec
+            request["object"] = object
+        }
+
+        let writer = Thread {
+            for index in 0..<40 {
+                try? directory.update(index.isMultiple(of: 2) ? b : a)
+                Thread.sleep(forTimeInterval: 0.03)
+            }
+        }
+        writer.start()
+        let responses = try Curl.send(port: server.port, Array(repeating: ("/validate", body), count: 400), parallel: 8)
+        while writer.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
+
+        var allowed = 0, denied = 0
+        for response in responses {
+            #expect(response.status == 200)
+            let review = try #require(response.review)
+            if review["allowed"] as? Bool == true {
+                #expect(review["status"] == nil)
+                allowed += 1
+            } else {
+                let message = (review["status"] as? [String: Any])?["message"] as? String ?? ""
+                #expect(message.contains("adds NET_RAW, which is not allowed (allowed: CHOWN)"), "\(message)")
+                denied += 1
+            }
+        }
+        #expect(allowed + denied == 400)
+        let reloads = server.logLines.filter { $0["message"] as? String == "policy reloaded" }
+        #expect(reloads.count >= 2)
+    }
+
+    @Test func aBadEditKeepsTheLastGoodPolicyServingAndReady() throws {
+        let directory = try KubeletConfigMapDirectory("mode: enforce\n")
+        let server = try ServeProcess(["--config", directory.path, "--reload-interval", "0.05"])
+        defer { server.terminate() }
+        try directory.update("mode: audit\nallowedCapabilities: [SYS_ADMINN]\n")
+        try waitFor { server.logLines.contains { $0["message"] as? String == "policy reload rejected; the last good policy keeps serving" } }
+        let denied = try Curl.post(port: server.port, "/validate", try Fixtures.body("pod-create-no-drop.json"))
+        #expect(denied.review?["allowed"] as? Bool == false)
+        #expect(try Curl.get(port: server.port, "/readyz").status == 200)
+        var metrics = try Curl.get(port: server.port, "/metrics").text
+        #expect(metrics.contains("capguard_policy_reloads_total{result=\"rejected\"} 1"))
+        #expect(metrics.contains("capguard_policy_last_reload_rejected 1"))
+        #expect(metrics.contains("capguard_policy_generation 1\n"))
+
+        try directory.update("mode: audit\n")
+        try waitFor { server.logLines.contains { $0["message"] as? String == "policy reloaded" } }
+        let audited = try Curl.post(port: server.port, "/validate", try Fixtures.body("pod-create-no-drop.json"))
+        #expect(audited.review?["allowed"] as? Bool == true)
+        metrics = try Curl.get(port: server.port, "/metrics").text
+        #expect(metrics.contains("capguard_policy_generation 2\n"))
+        #expect(metrics.contains("capguard_policy_last_reload_rejected 0"))
+    }
+
+    private func waitFor(_ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() {
+            try #require(Date() < deadline, "condition not met within 10 s")
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+}

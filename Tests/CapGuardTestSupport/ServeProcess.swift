@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+/// `capguard serve` running as a child process on 127.0.0.1 and a free port, as a cluster would run it.
+public final class ServeProcess: @unchecked Sendable {
+    public let process = Process()
+    private let output: URL
+    private let errors: URL
+    public private(set) var port = 0
+
+    /// Starts the server and waits until its log says where it listens. `arguments` follow `serve`.
+    public init(_ arguments: [String]) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        output = directory.appendingPathComponent("stdout")
+        errors = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.executableURL = CapGuardProcess.executable
+        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        process.currentDirectoryURL = CapGuardProcess.repository
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, process.isRunning {
+            if let line = logLines.first(where: { $0["message"] as? String == "listening" }),
+               let port = (line["port"] as? String).flatMap(Int.init) ?? line["port"] as? Int {
+                self.port = port
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
+    /// The JSON log lines written so far.
+    public var logLines: [[String: Any]] {
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    public var standardError: String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+
+    /// Sends SIGTERM and waits for the exit status.
+    @discardableResult
+    public func terminate() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: output.deletingLastPathComponent())
+    }
+}
