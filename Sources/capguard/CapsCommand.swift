@@ -91,7 +91,7 @@ struct CapsDecodeCommand: ParsableCommand {
                 let text = try InputFile.readText(status)
                 decoded = try ProcessCapabilities(parsingStatus: text).sets.map { ($0.name.rawValue, $0.mask) }
             } else {
-                decoded = try masks.map { ($0, try CapabilityMask(parsing: $0)) }
+                decoded = try masks.map { ("", try CapabilityMask(parsing: $0)) }
             }
         } catch {
             printError("capguard caps decode: \(error)")
@@ -100,21 +100,23 @@ struct CapsDecodeCommand: ParsableCommand {
         switch output {
         case .json:
             let objects = decoded.map { label, mask in
-                DecodedMask(set: label, mask: mask.hexadecimal, capabilities: mask.capabilities.map(\.name), unknownBits: mask.unknownBits)
+                DecodedMask(set: label.isEmpty ? nil : label, mask: mask.hexadecimal, capabilities: mask.capabilities.map(\.name), unknownBits: mask.unknownBits)
             }
             print(try JSONOutput.string(objects))
         case .text:
             for (label, mask) in decoded {
                 var names = mask.capabilities.map(\.name)
                 names += mask.unknownBits.map { "bit \($0) (unknown)" }
-                print("\(label) \(mask.hexadecimal): \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
+                let prefix = label.isEmpty ? "" : label + " "
+                print("\(prefix)\(mask.hexadecimal): \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
             }
         }
     }
 }
 
 struct DecodedMask: Encodable {
-    let set: String
+    /// The `/proc` set name (`CapEff`), absent for a mask given on the command line.
+    let set: String?
     let mask: String
     let capabilities: [String]
     let unknownBits: [Int]

@@ -60,9 +60,9 @@ struct CapsCommandTests {
         let result = try CapGuardProcess.run(["caps", "decode", "0", "a80425fb", "0x8000020000000001"])
         #expect(result.status == 0)
         #expect(result.lines == [
-            "0 0000000000000000: (none)",
-            "a80425fb 00000000a80425fb: CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP",
-            "0x8000020000000001 8000020000000001: CHOWN, bit 41 (unknown), bit 63 (unknown)",
+            "0000000000000000: (none)",
+            "00000000a80425fb: CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP",
+            "8000020000000001: CHOWN, bit 41 (unknown), bit 63 (unknown)",
         ])
     }
 
