@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "capguard", targets: ["capguard"]),
         .library(name: "CapGuardPolicy", targets: ["CapGuardPolicy"]),
         .library(name: "CapGuardServer", targets: ["CapGuardServer"]),
+        .library(name: "CapGuardWebhook", targets: ["CapGuardWebhook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

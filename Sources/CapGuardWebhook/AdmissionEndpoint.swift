@@ -5,14 +5,21 @@ import Foundation
 import Logging
 
 /// `POST /validate` and `POST /validate/audit`: decode the review, decide, answer, log and count.
-struct AdmissionEndpoint: Sendable {
+public struct AdmissionEndpoint: Sendable {
     let policies: PolicySource
     let metrics: WebhookMetrics
     let logger: Logger
     /// True for `/validate/audit`: report violations, never deny.
     let forceAudit: Bool
 
-    func handle(_ http: HTTPRequest) -> HTTPResponse {
+    public init(policies: PolicySource, metrics: WebhookMetrics, logger: Logger, forceAudit: Bool) {
+        self.policies = policies
+        self.metrics = metrics
+        self.logger = logger
+        self.forceAudit = forceAudit
+    }
+
+    public func handle(_ http: HTTPRequest) -> HTTPResponse {
         let start = ContinuousClock.now
         let decoded: ReviewDecoding.Decoded
         switch ReviewDecoding.decode(http.body) {
