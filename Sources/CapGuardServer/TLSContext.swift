@@ -34,6 +34,9 @@ final class TLSContext: @unchecked Sendable {
             context,
             Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS)
         )
+        // Resumption works through stateless tickets; a server-side cache would hold every session of
+        // every client for minutes, which under connection churn is tens of megabytes.
+        _ = capguard_SSL_CTX_set_session_cache_mode(context, Int(SSL_SESS_CACHE_OFF))
         let sessionContext = Array("capguard".utf8)
         _ = SSL_CTX_set_session_id_context(context, sessionContext, UInt32(sessionContext.count))
         if let clientCAPath {
