@@ -35,7 +35,7 @@ public struct AdmissionEndpoint: Sendable {
         let request = decoded.request
         let loaded = policies.current
         let outcome = AdmissionReviewer(policies: loaded.policies).review(request, forceAudit: forceAudit)
-        let body = AdmissionResponseEncoding.encode(AdmissionReviewResponse(apiVersion: decoded.apiVersion, response: outcome.response))
+        let body = AdmissionReviewResponse(apiVersion: decoded.apiVersion, response: outcome.response).json
         let seconds = (ContinuousClock.now - start) / .seconds(1)
         metrics.recordAdmission(outcome, kind: request.kind.kind, operation: request.operation, seconds: seconds)
         log(request, outcome, policyGeneration: loaded.generation, microseconds: Int(seconds * 1_000_000))
@@ -67,15 +67,5 @@ public struct AdmissionEndpoint: Sendable {
         case .allowed: "admission allowed"
         }
         logger.info("\(message)", metadata: metadata)
-    }
-}
-
-/// Encodes the response review.
-enum AdmissionResponseEncoding {
-    static func encode(_ review: AdmissionReviewResponse) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        // The response holds only strings, numbers and booleans: encoding cannot fail.
-        return Array((try? encoder.encode(review)) ?? Data())
     }
 }

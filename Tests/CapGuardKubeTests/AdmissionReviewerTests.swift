@@ -178,3 +178,32 @@ struct WarningBudgetTests {
         #expect(WarningBudget.fit(["a", "b"]) == ["a", "b"])
     }
 }
+
+@Suite("The response review's JSON")
+struct AdmissionReviewResponseJSONTests {
+    @Test func everyFieldRoundTripsThroughAJSONParser() throws {
+        let hostile = "quote \" backslash \\ newline \n tab \t bell \u{7} slash / unicode é 🦀"
+        let review = AdmissionReviewResponse(apiVersion: "admission.k8s.io/v1beta1", response: AdmissionResponse(
+            uid: "u-1", allowed: false,
+            status: .init(code: 403, reason: "Forbidden", message: hostile),
+            warnings: ["a", hostile], auditAnnotations: ["violations": hostile, "skipped": "x"]
+        ))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(review.json)) as? [String: Any])
+        #expect(object["apiVersion"] as? String == "admission.k8s.io/v1beta1")
+        #expect(object["kind"] as? String == "AdmissionReview")
+        let response = try #require(object["response"] as? [String: Any])
+        #expect(response["uid"] as? String == "u-1")
+        #expect(response["allowed"] as? Bool == false)
+        let status = try #require(response["status"] as? [String: Any])
+        #expect(status["code"] as? Int == 403)
+        #expect(status["message"] as? String == hostile)
+        #expect(response["warnings"] as? [String] == ["a", hostile])
+        #expect(response["auditAnnotations"] as? [String: String] == ["violations": hostile, "skipped": "x"])
+    }
+
+    @Test func allowedResponsesCarryOnlyWhatTheyHave() throws {
+        let review = AdmissionReviewResponse(apiVersion: "admission.k8s.io/v1", response: AdmissionResponse(uid: "u", allowed: true))
+        #expect(String(decoding: review.json, as: UTF8.self)
+            == #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u","allowed":true}}"#)
+    }
+}
