@@ -60,25 +60,35 @@ extension KubeObject: Decodable {
         let metadata = try container.decodeIfPresent(ObjectMetadata.self, forKey: .metadata) ?? ObjectMetadata()
         var podSpec: PodSpec?
         if let workload = WorkloadKind(apiVersion: apiVersion, kind: kind) {
-            podSpec = try Self.decodePodSpec(from: decoder, along: workload.podSpecKeys[...]) ?? PodSpec()
+            podSpec = try Self.decodePodSpec(of: workload, from: decoder) ?? PodSpec()
         }
         self.init(apiVersion: apiVersion, kind: kind, metadata: metadata, podSpec: podSpec)
     }
 
-    private static func decodePodSpec(from decoder: any Decoder, along keys: ArraySlice<String>) throws -> PodSpec? {
-        guard let first = keys.first else { return try PodSpec(from: decoder) }
-        let container = try decoder.container(keyedBy: DynamicKey.self)
-        let key = DynamicKey(first)
-        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
-        return try decodePodSpec(from: container.superDecoder(forKey: key), along: keys.dropFirst())
+    /// Decodes the pod spec where `workload` keeps it, through small nested types: asking the decoder for
+    /// only those keys is what keeps the rest of a large object (status, managedFields, ...) undecoded.
+    private static func decodePodSpec(of workload: WorkloadKind, from decoder: any Decoder) throws -> PodSpec? {
+        switch workload {
+        case .pod:
+            return try WithSpec<PodSpec>(from: decoder).spec
+        case .deployment, .replicaSet, .statefulSet, .daemonSet, .job, .replicationController:
+            return try WithSpec<WithTemplate>(from: decoder).spec?.template?.spec
+        case .cronJob:
+            return try WithSpec<WithJobTemplate>(from: decoder).spec?.jobTemplate?.spec?.template?.spec
+        case .podTemplate:
+            return try WithTemplate(from: decoder).template?.spec
+        }
     }
 }
 
-/// A coding key made from a string at run time.
-struct DynamicKey: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+private struct WithSpec<Spec: Decodable>: Decodable {
+    let spec: Spec?
+}
+
+private struct WithTemplate: Decodable {
+    let template: WithSpec<PodSpec>?
+}
+
+private struct WithJobTemplate: Decodable {
+    let jobTemplate: WithSpec<WithTemplate>?
 }
