@@ -1,6 +1,6 @@
 import CapGuardPolicy
 import COpenSSL
-import Foundation
+import FoundationEssentials
 
 /// A validated policy and where it came from; what the webhook serves with.
 public struct LoadedPolicy: Sendable, Hashable {
@@ -65,7 +65,7 @@ public enum PolicyLoadError: Error, Sendable, Hashable, CustomStringConvertible 
         } catch let error as CocoaError where error.code == .fileReadNoPermission {
             throw .unreadable(path: path, reason: "permission denied")
         } catch {
-            throw .unreadable(path: path, reason: "\(error.localizedDescription)")
+            throw .unreadable(path: path, reason: "\(error)")
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Finds the files to check: files named directly (whatever their extension), and `*.yaml`, `*.yml` and
 /// `*.json` files below directories, recursively, in a stable order.
@@ -13,11 +13,11 @@ public enum ManifestFiles {
                 files.append(path)
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ManifestError(source: path, line: 0, column: 0, reason: "no such file or directory")
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                throw ManifestError(source: path, line: 0, column: 0, reason: String(cString: strerror(errno)).lowercased())
             }
-            if isDirectory.boolValue {
+            if info.st_mode & S_IFMT == S_IFDIR {
                 files += try filesBelow(path)
             } else {
                 files.append(path)
@@ -62,12 +62,16 @@ public enum ManifestFiles {
 
     /// The bytes of a file, or of standard input for `-`.
     public static func contents(of path: String) throws(ManifestError) -> [UInt8] {
-        if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard path != "-" else { return try readAll(STDIN_FILENO, path: path) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw ManifestError(source: path, line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
+        return try readAll(descriptor, path: path)
+    }
+
+    private static func readAll(_ descriptor: Int32, path: String) throws(ManifestError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -75,7 +79,7 @@ public enum ManifestFiles {
             if count == 0 { return bytes }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ManifestError(source: path, line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
+                throw ManifestError(source: displayName(path), line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
             }
             bytes.append(contentsOf: chunk[..<count])
         }

@@ -126,6 +126,9 @@ final class Connection: @unchecked Sendable {
     /// Shutdown has begun: connections without a request in flight close now, the rest after their response.
     func drain() {
         draining = true
+        // A request that reached the socket just before shutdown began is in flight, not idle: read what is
+        // there before deciding, so that it is answered rather than cut off.
+        readRequests()
         switch phase {
         case .open where parser.isMidRequest || writePendingSince != nil:
             closeAfterFlush = true

@@ -1,7 +1,7 @@
 import CapGuardKube
 import CapGuardPolicy
 import CapGuardServer
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// `POST /validate` and `POST /validate/audit`: decode the review, decide, answer, log and count.

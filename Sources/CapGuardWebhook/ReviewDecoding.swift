@@ -1,5 +1,5 @@
 import CapGuardKube
-import Foundation
+import FoundationEssentials
 
 /// Turns a request body into an admission request, or into the short reason it is malformed.
 ///

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 
 @main
 struct CapGuardCommand: ParsableCommand {
@@ -20,11 +20,11 @@ struct CapGuardCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
+            Glibc.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             printError(fullMessage(for: error))
-            Foundation.exit(2)
+            Glibc.exit(2)
         }
     }
 }
@@ -37,5 +37,14 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Prints to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    var line = message + "\n"
+    line.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
 }

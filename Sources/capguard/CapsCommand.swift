@@ -1,6 +1,6 @@
 import ArgumentParser
 import CapGuardPolicy
-import Foundation
+import FoundationEssentials
 
 struct CapsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,10 +39,10 @@ struct CapsListCommand: ParsableCommand {
             print(try JSONOutput.string(objects))
         case .text:
             let width = LinuxCapability.all.map(\.name.count).max() ?? 0
-            print("BIT  \("NAME".padding(toLength: width, withPad: " ", startingAt: 0))  ALLOWED  RUNTIME  DESCRIPTION")
+            print("BIT  \("NAME".padded(to: width))  ALLOWED  RUNTIME  DESCRIPTION")
             for (capability, allowed, runtimeDefault) in rows {
-                let bit = String(capability.bit).padding(toLength: 3, withPad: " ", startingAt: 0)
-                let name = capability.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                let bit = String(capability.bit).padded(to: 3)
+                let name = capability.name.padded(to: width)
                 print("\(bit)  \(name)  \(allowed ? "yes    " : "-      ")  \(runtimeDefault ? "default" : "-      ")  \(capability.summary)")
             }
             print("")
@@ -120,4 +120,11 @@ struct DecodedMask: Encodable {
     let mask: String
     let capabilities: [String]
     let unknownBits: [Int]
+}
+
+extension String {
+    /// The string followed by spaces up to `width` characters, for aligned columns.
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
 }

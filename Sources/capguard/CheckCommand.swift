@@ -1,7 +1,7 @@
 import ArgumentParser
 import CapGuardKube
 import CapGuardPolicy
-import Foundation
+import FoundationEssentials
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,15 +1,11 @@
-import Foundation
+import CapGuardKube
+import FoundationEssentials
 
 /// Reads a file named on the command line, or standard input for `-`.
 enum InputFile {
-    static func readData(_ path: String) throws -> Data {
-        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        return try Data(contentsOf: URL(fileURLWithPath: path))
-    }
-
     static func readText(_ path: String) throws -> String {
-        let data = try readData(path)
-        guard let text = String(data: data, encoding: .utf8) else { throw InputFileError.notUTF8(path) }
+        let bytes = try ManifestFiles.contents(of: path)
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw InputFileError.notUTF8(path) }
         return text
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CapGuardConfig
 import CapGuardServer
 import CapGuardWebhook
-import Foundation
+import FoundationEssentials
 import Logging
 
 struct ServeCommand: ParsableCommand {
