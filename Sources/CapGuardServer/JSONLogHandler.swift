@@ -10,22 +10,15 @@ public struct JSONLogOutput: Sendable {
         self.write = write
     }
 
-    /// Each line goes out in one locked write so lines from different threads never interleave.
-    public static let standardOutput = JSONLogOutput { line in
-        standardOutputLock.withLock { _ in
-            var bytes = Array(line.utf8)
-            bytes.append(ASCII.lf)
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+    /// Standard output, written in batches off the calling thread; `flush()` before exiting.
+    public static let standardOutput = JSONLogOutput(write: standardOutputWriter.write)
+
+    /// Writes whatever standard output still buffers.
+    public static func flushStandardOutput() {
+        standardOutputWriter.flush()
     }
 
-    private static let standardOutputLock = Mutex(())
+    private static let standardOutputWriter = BatchingLogWriter(descriptor: STDOUT_FILENO)
 }
 
 /// A swift-log handler writing one JSON object per line: time (RFC 3339, milliseconds, UTC), level,

@@ -68,6 +68,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        defer { JSONLogOutput.flushStandardOutput() }
         let logger = Logger(label: "capguard")
         let interval = Duration.milliseconds(Int(reloadInterval * 1000))
 

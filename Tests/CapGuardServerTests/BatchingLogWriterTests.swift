@@ -1,0 +1,70 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import CapGuardServer
+
+@Suite("Batched log writing")
+struct BatchingLogWriterTests {
+    /// Reads everything from `descriptor` until `expected` lines or end of file.
+    private func readLines(_ descriptor: Int32, expected: Int) -> [String] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.filter({ $0 == 10 }).count < expected {
+            let count = read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            bytes += buffer[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    @Test func linesFromManyThreadsArriveWholeAndEach() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let writer = BatchingLogWriter(descriptor: fds[1])
+        let drained = DispatchSemaphore(value: 0)
+        let received = Mutex<[String]>([])
+        let readEnd = fds[0]
+        Thread.detachNewThread {
+            let all = self.readLines(readEnd, expected: 4000)
+            received.withLock { $0 = all }
+            drained.signal()
+        }
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for index in 0..<500 { writer.write(#"{"thread":\#(thread),"index":\#(index)}"#) }
+        }
+        writer.flush()
+        #expect(drained.wait(timeout: .now() + 10) == .success)
+        close(fds[1])
+        let lines = received.withLock { $0 }
+        #expect(lines.count == 4000)
+        #expect(Set(lines).count == 4000)
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    }
+
+    @Test func aStuckDescriptorBoundsTheBufferAndCountsWhatWasDropped() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let writer = BatchingLogWriter(descriptor: fds[1], limit: 4096)
+        let line = String(repeating: "x", count: 100)
+        // Nobody reads: the pipe fills (64 KiB), the flush blocks, and the bounded buffer overflows.
+        for _ in 0..<2000 { writer.write(line) }
+        let drained = DispatchSemaphore(value: 0)
+        let received = Mutex<[String]>([])
+        let readEnd = fds[0]
+        Thread.detachNewThread {
+            let all = self.readLines(readEnd, expected: .max)
+            received.withLock { $0 = all }
+            drained.signal()
+        }
+        writer.flush()
+        close(fds[1])
+        #expect(drained.wait(timeout: .now() + 10) == .success)
+        let lines = received.withLock { $0 }
+        #expect(lines.count < 2000)
+        let notice = try #require(lines.last(where: { $0.contains("log lines dropped") }))
+        let dropped = try #require((try JSONSerialization.jsonObject(with: Data(notice.utf8)) as? [String: Any])?["dropped"] as? Int)
+        #expect(dropped + lines.filter { $0 == line }.count == 2000)
+    }
+}
