@@ -17,7 +17,6 @@ final class Connection: @unchecked Sendable {
 
     private static let readChunk = 16 * 1024
     private static let readsPerEvent = 4
-    private static let maxLingerTime: UInt64 = 2_000_000_000
 
     let id: UInt64
     let queue: DispatchQueue
@@ -269,15 +268,19 @@ final class Connection: @unchecked Sendable {
     }
 
     private func discardInput() {
-        let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
-            recv(fd, chunk.baseAddress, chunk.count, 0)
-        }
-        // Bounded by the linger deadline, not by bytes: a client still sending a rejected body must be let
-        // finish before the close, and discarding costs little.
-        if result > 0 || (result < 0 && (errno == EAGAIN || errno == EINTR)) {
+        // Read until the socket is empty: bytes and the end of file can arrive together, and one read that
+        // takes only the bytes would leave the end of file unseen until the linger deadline.
+        for _ in 0..<Self.readsPerEvent {
+            let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
+                recv(fd, chunk.baseAddress, chunk.count, 0)
+            }
+            // Bounded by the linger deadline, not by bytes: a client still sending a rejected body must be let
+            // finish before the close, and discarding costs little.
+            if result > 0 { continue }
+            if result < 0 && (errno == EAGAIN || errno == EINTR) { return }
+            close()
             return
         }
-        close()
     }
 
     // MARK: Writing
@@ -326,6 +329,10 @@ final class Connection: @unchecked Sendable {
         phase = .lingering
         phaseStartedAt = MonotonicClock.now()
         resumeReading()
+        // The client may have closed already (it often has, once it read a `Connection: close` response),
+        // and that end of file may have been signalled while reading was suspended: look now rather than
+        // wait for an event that will not come, or every closed connection is held until the deadline.
+        discardInput()
     }
 
     // MARK: Sources and deadlines
@@ -375,7 +382,7 @@ final class Connection: @unchecked Sendable {
                 value = phaseStartedAt + (servedRequests == 0 ? limits.read : limits.idle)
             }
         case .lingering:
-            value = phaseStartedAt + min(limits.read, Self.maxLingerTime)
+            value = phaseStartedAt + limits.linger
         case .closed:
             value = .max
         }

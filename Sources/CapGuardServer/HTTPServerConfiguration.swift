@@ -37,6 +37,10 @@ public struct HTTPServerLimits: Sendable, Equatable {
     /// How long a keep-alive connection may sit between requests. Longer than Go's client-side
     /// 90 seconds, so the apiserver closes idle connections first and never posts into one being closed.
     public var idleTimeout: Duration
+    /// After a final response the server stops sending but keeps reading and discarding until the client
+    /// closes, so that unread bytes (a rejected body still arriving) do not turn the close into a reset
+    /// that destroys the response; this bounds that wait (and never exceeds `readTimeout`).
+    public var lingerTimeout: Duration
 
     public init(
         maxHeaderBytes: Int = 16 * 1024,
@@ -44,7 +48,8 @@ public struct HTTPServerLimits: Sendable, Equatable {
         maxBodyBytes: Int = 6 * 1024 * 1024,
         maxConnections: Int = 4096,
         readTimeout: Duration = .seconds(10),
-        idleTimeout: Duration = .seconds(120)
+        idleTimeout: Duration = .seconds(120),
+        lingerTimeout: Duration = .seconds(2)
     ) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
@@ -52,5 +57,6 @@ public struct HTTPServerLimits: Sendable, Equatable {
         self.maxConnections = maxConnections
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout
+        self.lingerTimeout = lingerTimeout
     }
 }

@@ -9,6 +9,7 @@ final class ServerCore: Sendable {
     struct Timeouts {
         let read: UInt64
         let idle: UInt64
+        let linger: UInt64
     }
 
     private struct Registry {
@@ -39,7 +40,11 @@ final class ServerCore: Sendable {
     init(configuration: HTTPServerConfiguration, router: Router, tls: TLSContextStore, counters: ServerCounters, logger: Logger) {
         self.router = router
         limits = configuration.limits
-        timeouts = Timeouts(read: configuration.limits.readTimeout.nanoseconds, idle: configuration.limits.idleTimeout.nanoseconds)
+        timeouts = Timeouts(
+            read: configuration.limits.readTimeout.nanoseconds,
+            idle: configuration.limits.idleTimeout.nanoseconds,
+            linger: min(configuration.limits.lingerTimeout.nanoseconds, configuration.limits.readTimeout.nanoseconds)
+        )
         self.counters = counters
         events = EventLogLimiter(logger: logger)
         self.logger = logger

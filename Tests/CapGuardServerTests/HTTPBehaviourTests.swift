@@ -139,4 +139,21 @@ struct HTTPBehaviourTests {
             try waitUntil { server.statistics.openConnections == 0 }
         }
     }
+
+    @Test("a client that closes after a Connection: close response is let go at once, not at the linger deadline")
+    func closedClientsAreReleased() throws {
+        var limits = TestServer.limits
+        limits.readTimeout = .seconds(120)
+        limits.lingerTimeout = .seconds(120)
+        try TestServer.with(limits: limits) { server in
+            let url = "https://localhost:\(server.boundPort)/hello"
+            for _ in 0..<10 {
+                let result = TestServer.curl(["--header", "Connection: close", url])
+                #expect(result.standardOutput == "hello")
+            }
+            // Each connection lingers until its client's end of file, which curl sends as it exits; only the
+            // 120 s deadline would free them if that end of file went unseen.
+            try waitUntil { server.statistics.openConnections == 0 }
+        }
+    }
 }
