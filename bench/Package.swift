@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// A load-test target for CapGuardServer, kept out of the root package so that it builds only on demand.
+// Benchmark programs, kept out of the root package so that they build only on demand: an echo server for
+// CapGuardServer's load test, and the admission pipeline in-process.
 let package = Package(
     name: "capguard-bench",
     platforms: [.macOS(.v15)],
@@ -16,7 +17,15 @@ let package = Package(
                 .product(name: "CapGuardServer", package: "capguard"),
                 .product(name: "Logging", package: "swift-log"),
             ]
-        )
+        ),
+        .executableTarget(
+            name: "pipeline",
+            dependencies: [
+                .product(name: "CapGuardWebhook", package: "capguard"),
+                .product(name: "CapGuardServer", package: "capguard"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
