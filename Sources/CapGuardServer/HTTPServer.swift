@@ -75,8 +75,9 @@ public final class HTTPServer: Sendable {
         core.waitUntilStopped()
     }
 
-    /// Starts, serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
-    public func runUntilSignalled() throws {
+    /// Starts, calls `started` once listening, serves until SIGTERM or SIGINT, then shuts down gracefully
+    /// and returns.
+    public func runUntilSignalled(started: () -> Void = {}) throws {
         let sources = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -93,6 +94,7 @@ public final class HTTPServer: Sendable {
             }
         }
         try start()
+        started()
         waitUntilStopped()
     }
 }

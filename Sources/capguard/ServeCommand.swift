@@ -118,9 +118,10 @@ struct ServeCommand: ParsableCommand {
             "allowedCapabilities": .array(loaded.policies.base.allowedCapabilities.map { .string($0.name) }),
         ])
         if case .reloading(let reloader) = policies { reloader.start() }
-        if tlsCert == nil { printDevelopmentBanner(port: listen.port) }
         do {
-            try webhook.server.runUntilSignalled()
+            try webhook.server.runUntilSignalled {
+                if tlsCert == nil { printDevelopmentBanner(port: webhook.server.boundPort) }
+            }
         } catch {
             logger.critical("cannot listen", metadata: ["address": .string("\(listen)"), "error": .string("\(error)")])
             printError("capguard serve: cannot listen on \(listen): \(error)")
@@ -130,13 +131,12 @@ struct ServeCommand: ParsableCommand {
     }
 
     private func printDevelopmentBanner(port: Int) {
-        let target = port == 0 ? "the port in the log line above" : "127.0.0.1:\(port)"
         printError("""
 
             *** capguard is serving a SELF-SIGNED DEVELOPMENT CERTIFICATE made at start (localhost, 127.0.0.1, ::1). ***
             *** For a cluster, give --tls-cert and --tls-key (see certs/ and deploy/).                              ***
 
-            Try it (from the repository, on \(target)):
+            Try it (from the repository):
               curl -sk https://127.0.0.1:\(port)/validate -H 'Content-Type: application/json' --data @examples/admission/pod-no-drop.json
               curl -sk https://127.0.0.1:\(port)/validate -H 'Content-Type: application/json' --data @examples/admission/pod-compliant.json
               curl -sk https://127.0.0.1:\(port)/metrics
