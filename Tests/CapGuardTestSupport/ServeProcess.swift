@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
 
 /// `capguard serve` running as a child process on 127.0.0.1 and a free port, as a cluster would run it.
-public final class ServeProcess: @unchecked Sendable {
+public final class ServeProcess {
     public let process = Process()
     private let output: URL
     private let errors: URL
-    public private(set) var port = 0
+    /// The port from the log line that says where the server listens; 0 if it never said.
+    public let port: Int
 
     /// Starts the server and waits until its log says where it listens. `arguments` follow `serve`.
     public init(_ arguments: [String]) throws {
@@ -23,19 +23,25 @@ public final class ServeProcess: @unchecked Sendable {
         process.standardError = try FileHandle(forWritingTo: errors)
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        port = Self.waitForPort(process: process, output: output)
+    }
+
+    private static func waitForPort(process: Process, output: URL) -> Int {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, process.isRunning {
-            if let line = logLines.first(where: { $0["message"] as? String == "listening" }),
+            if let line = logLines(in: output).first(where: { $0["message"] as? String == "listening" }),
                let port = (line["port"] as? String).flatMap(Int.init) ?? line["port"] as? Int {
-                self.port = port
-                return
+                return port
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
+        return 0
     }
 
     /// The JSON log lines written so far.
-    public var logLines: [[String: Any]] {
+    public var logLines: [[String: Any]] { Self.logLines(in: output) }
+
+    private static func logLines(in output: URL) -> [[String: Any]] {
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
