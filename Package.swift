@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "CapGuardTestSupport", path: "Tests/CapGuardTestSupport"),
         .testTarget(name: "CapGuardPolicyTests", dependencies: ["CapGuardPolicy"]),
         .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
-        .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy"]),
+        .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardTestSupport"]),
         .testTarget(name: "CapGuardConfigTests", dependencies: ["CapGuardConfig", "CapGuardPolicy", "CapGuardTestSupport"]),
         .testTarget(
             name: "CapGuardServerTests",

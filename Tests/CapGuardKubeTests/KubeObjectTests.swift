@@ -2,41 +2,26 @@ import Foundation
 import Testing
 import CapGuardPolicy
 import CapGuardKube
+import CapGuardTestSupport
 
-/// Wraps a pod spec (JSON) in an object of `kind`, at the place that kind keeps it.
-func workloadJSON(apiVersion: String, kind: String, podSpec: String) -> String {
-    let template = #"{"metadata": {"labels": {"app": "web"}}, "spec": \#(podSpec)}"#
-    let body: String = switch kind {
-    case "Pod": #""spec": \#(podSpec)"#
-    case "CronJob": #""spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": \#(template)}}}"#
-    case "PodTemplate": #""template": \#(template)"#
-    default: #""spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}, "template": \#(template)}"#
-    }
-    return #"{"apiVersion": "\#(apiVersion)", "kind": "\#(kind)", "metadata": {"name": "web", "namespace": "prod"}, \#(body)}"#
+/// An object of `kind` holding `podSpec` (JSON), as JSON bytes.
+func workloadJSON(apiVersion: String, kind: String, podSpec: String) throws -> Data {
+    let spec = try #require(try JSONSerialization.jsonObject(with: Data(podSpec.utf8)) as? [String: Any])
+    return try JSONSerialization.data(withJSONObject: Workloads.object(apiVersion: apiVersion, kind: kind, podSpec: spec))
 }
 
 @Suite("Pod specs of every workload kind")
 struct KubeObjectTests {
     static let noDrop = #"{"containers": [{"name": "nginx", "image": "nginx", "securityContext": {"capabilities": {"add": ["NET_ADMIN"]}}}]}"#
 
-    static let kinds: [(String, String, String)] = [
-        ("v1", "Pod", "spec.containers[0]"),
-        ("apps/v1", "Deployment", "spec.template.spec.containers[0]"),
-        ("apps/v1", "ReplicaSet", "spec.template.spec.containers[0]"),
-        ("apps/v1", "StatefulSet", "spec.template.spec.containers[0]"),
-        ("apps/v1", "DaemonSet", "spec.template.spec.containers[0]"),
-        ("batch/v1", "Job", "spec.template.spec.containers[0]"),
-        ("batch/v1", "CronJob", "spec.jobTemplate.spec.template.spec.containers[0]"),
+    static let kinds = Workloads.kinds.map { ($0.apiVersion, $0.kind, $0.containerPath) } + [
         ("batch/v1beta1", "CronJob", "spec.jobTemplate.spec.template.spec.containers[0]"),
-        ("v1", "ReplicationController", "spec.template.spec.containers[0]"),
-        ("v1", "PodTemplate", "template.spec.containers[0]"),
         ("extensions/v1beta1", "Deployment", "spec.template.spec.containers[0]"),
     ]
 
     @Test("each kind reports its field path", arguments: kinds)
     func fieldPath(apiVersion: String, kind: String, path: String) throws {
-        let json = workloadJSON(apiVersion: apiVersion, kind: kind, podSpec: Self.noDrop)
-        let object = try JSONDecoder().decode(KubeObject.self, from: Data(json.utf8))
+        let object = try JSONDecoder().decode(KubeObject.self, from: try workloadJSON(apiVersion: apiVersion, kind: kind, podSpec: Self.noDrop))
         let workload = try #require(object.workload)
         let spec = try #require(object.podSpec)
         let evaluation = Policy.default.evaluate(spec)
@@ -50,8 +35,7 @@ struct KubeObjectTests {
         ("example.com/v1", "Deployment"), ("v1", "Deployment"), ("apps/v1", "Job"), ("v1", "Service"), ("v1", "ConfigMap"),
     ])
     func otherGroups(apiVersion: String, kind: String) throws {
-        let json = workloadJSON(apiVersion: apiVersion, kind: kind, podSpec: Self.noDrop)
-        let object = try JSONDecoder().decode(KubeObject.self, from: Data(json.utf8))
+        let object = try JSONDecoder().decode(KubeObject.self, from: try workloadJSON(apiVersion: apiVersion, kind: kind, podSpec: Self.noDrop))
         #expect(object.workload == nil)
         #expect(object.podSpec == nil)
     }

@@ -65,42 +65,22 @@ struct AdmissionEndpointTests {
         }
     }
 
-    static let workloads: [(String, String, String)] = [
-        ("v1", "Pod", "spec.containers[0]"),
-        ("apps/v1", "Deployment", "spec.template.spec.containers[0]"),
-        ("apps/v1", "ReplicaSet", "spec.template.spec.containers[0]"),
-        ("apps/v1", "StatefulSet", "spec.template.spec.containers[0]"),
-        ("apps/v1", "DaemonSet", "spec.template.spec.containers[0]"),
-        ("batch/v1", "Job", "spec.template.spec.containers[0]"),
-        ("batch/v1", "CronJob", "spec.jobTemplate.spec.template.spec.containers[0]"),
-        ("v1", "ReplicationController", "spec.template.spec.containers[0]"),
-        ("v1", "PodTemplate", "template.spec.containers[0]"),
-    ]
-
     @Test func everyWorkloadKindIsDenied() throws {
         let podSpec: [String: Any] = ["containers": [["name": "app", "image": "nginx", "securityContext": ["capabilities": ["add": ["NET_ADMIN"], "drop": ["ALL"]]]]]]
-        let bodies = try Self.workloads.map { apiVersion, kind, _ in
+        let bodies = try Workloads.kinds.map { apiVersion, kind, _ in
             try Fixtures.edited("deployment-create-no-drop.json") { request in
                 let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
                 request["kind"] = ["group": group, "version": "v1", "kind": kind]
-                let template: [String: Any] = ["metadata": ["labels": ["app": "x"]], "spec": podSpec]
-                var object: [String: Any] = ["apiVersion": apiVersion, "kind": kind, "metadata": ["name": "w", "namespace": "prod"]]
-                switch kind {
-                case "Pod": object["spec"] = podSpec
-                case "CronJob": object["spec"] = ["schedule": "* * * * *", "jobTemplate": ["spec": ["template": template]]]
-                case "PodTemplate": object["template"] = template
-                default: object["spec"] = ["selector": ["matchLabels": ["app": "x"]], "template": template]
-                }
-                request["object"] = object
+                request["object"] = Workloads.object(apiVersion: apiVersion, kind: kind, podSpec: podSpec)
             }
         }
         try RunningWebhook.with { webhook throws in
             let responses = try Curl.send(port: webhook.port, bodies.map { ("/validate", $0) }, parallel: 4)
-            for ((_, kind, path), response) in zip(Self.workloads, responses) {
+            for ((_, kind, path), response) in zip(Workloads.kinds, responses) {
                 let review = try #require(response.review, "\(kind)")
                 #expect(review["allowed"] as? Bool == false, "\(kind)")
                 let message = (review["status"] as? [String: Any])?["message"] as? String ?? ""
-                #expect(message.hasPrefix("\(kind) capguard-obs-9892/w: container \"app\" (\(path)) adds NET_ADMIN"), "\(message)")
+                #expect(message.hasPrefix("\(kind) capguard-obs-9892/web: container \"app\" (\(path)) adds NET_ADMIN"), "\(message)")
             }
         }
     }
