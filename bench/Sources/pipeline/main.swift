@@ -1,5 +1,5 @@
-// The admission pipeline in-process: decode -> evaluate -> encode (and log to a discarding handler), the
-// work of one POST /validate without the network. Prints one JSON line per body: microseconds per review
+// The admission pipeline in-process: decode -> evaluate -> encode -> log (the JSON line is formatted as in
+// production, then discarded), the work of one POST /validate without the network. Prints one JSON line per body: microseconds per review
 // (median, p99) and, when bench/malloc-count.so is preloaded, heap allocations per review.
 import CapGuardConfig
 import CapGuardServer
@@ -20,7 +20,7 @@ func rounded(_ value: Double, _ digits: Int) -> Double {
     return (value * scale).rounded() / scale
 }
 
-let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+let logger = Logger(label: "bench") { JSONLogHandler(label: $0, output: JSONLogOutput { _ in }) }
 let endpoint = AdmissionEndpoint(policies: .fixed(.embeddedDefault), metrics: WebhookMetrics(), logger: logger, forceAudit: false)
 
 for path in arguments {
