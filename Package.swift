@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, each importing only those below it:
 //   COpenSSL, CYAML (system libraries)
-//   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree)
+//   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree), CapGuardJSON (JSON string literals)
 //   CapGuardKube (Kubernetes objects, manifests), CapGuardConfig (policy file)
 //   CapGuardServer (HTTP/1.1 over TLS; knows nothing of Kubernetes)
 //   CapGuardWebhook (admission endpoints, metrics, wiring)
@@ -36,6 +36,7 @@ let package = Package(
             name: "COpenSSLShims",
             dependencies: ["COpenSSL"]
         ),
+        .target(name: "CapGuardJSON"),
         .target(name: "CapGuardPolicy"),
         .target(
             name: "CapGuardYAML",
@@ -43,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "CapGuardKube",
-            dependencies: ["CapGuardPolicy", "CapGuardYAML"]
+            dependencies: ["CapGuardJSON", "CapGuardPolicy", "CapGuardYAML"]
         ),
         .target(
             name: "CapGuardConfig",
@@ -57,6 +58,7 @@ let package = Package(
         .target(
             name: "CapGuardServer",
             dependencies: [
+                "CapGuardJSON",
                 "COpenSSL",
                 "COpenSSLShims",
                 .product(name: "Logging", package: "swift-log"),
@@ -92,6 +94,7 @@ let package = Package(
         .testTarget(
             name: "CapGuardServerTests",
             dependencies: [
+                "CapGuardJSON",
                 "CapGuardServer",
                 "COpenSSL",
                 "COpenSSLShims",

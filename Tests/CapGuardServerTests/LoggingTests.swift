@@ -1,3 +1,4 @@
+import CapGuardJSON
 @testable import CapGuardServer
 import Foundation
 import Logging
