@@ -42,7 +42,10 @@ public final class PolicyReloader: Sendable {
         self.logger = logger
         self.state = Mutex(State(current: initial, lastSeenHash: initial.contentHash))
         self.timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "capguard.policy-reload"))
-        let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
+        // Saturating: an interval too long for Dispatch's nanoseconds means "practically never", not a trap.
+        let (whole, overflow) = interval.components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let nanoseconds = overflow || whole > .max - 1_000_000_000
+            ? Int(Int64.max) : Int(max(0, whole + interval.components.attoseconds / 1_000_000_000))
         timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds), leeway: .milliseconds(100))
         timer.setEventHandler { [weak self] in self?.checkNow() }
     }

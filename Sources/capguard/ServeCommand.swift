@@ -56,21 +56,20 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if clientCa != nil && tlsCert == nil { throw ValidationError("--client-ca needs --tls-cert and --tls-key") }
-        for (name, value) in [("--reload-interval", reloadInterval), ("--read-timeout", readTimeout),
-                              ("--idle-timeout", idleTimeout), ("--shutdown-grace-period", shutdownGracePeriod)] where !(value > 0) {
-            throw ValidationError("\(name) must be a positive number of seconds")
-        }
-        for (name, value) in [("--max-body-bytes", maxBodyBytes), ("--max-header-bytes", maxHeaderBytes),
-                              ("--max-connections", maxConnections)] where value <= 0 {
-            throw ValidationError("\(name) must be positive")
-        }
+        try FlagRange.seconds.check("--reload-interval", reloadInterval, within: 0.01...3600)
+        try FlagRange.seconds.check("--read-timeout", readTimeout, within: 0.001...3600)
+        try FlagRange.seconds.check("--idle-timeout", idleTimeout, within: 0.001...86400)
+        try FlagRange.seconds.check("--shutdown-grace-period", shutdownGracePeriod, within: 0.001...3600)
+        try FlagRange.bytes.check("--max-body-bytes", maxBodyBytes, within: 1...(1 << 30))
+        try FlagRange.bytes.check("--max-header-bytes", maxHeaderBytes, within: 64...(1 << 20))
+        try FlagRange.count.check("--max-connections", maxConnections, within: 1...1_000_000)
     }
 
     func run() throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         defer { JSONLogOutput.flushStandardOutput() }
         let logger = Logger(label: "capguard")
-        let interval = Duration.milliseconds(Int(reloadInterval * 1000))
+        let interval = Duration.milliseconds(reloadInterval * 1000)
 
         let policies: PolicySource
         if let config {
@@ -97,10 +96,10 @@ struct ServeCommand: ParsableCommand {
         limits.maxBodyBytes = maxBodyBytes
         limits.maxHeaderBytes = maxHeaderBytes
         limits.maxConnections = maxConnections
-        limits.readTimeout = .milliseconds(Int(readTimeout * 1000))
-        limits.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
+        limits.readTimeout = .milliseconds(readTimeout * 1000)
+        limits.idleTimeout = .milliseconds(idleTimeout * 1000)
         let configuration = HTTPServerConfiguration(
-            host: listen.host, port: listen.port, limits: limits, shutdownGracePeriod: .milliseconds(Int(shutdownGracePeriod * 1000))
+            host: listen.host, port: listen.port, limits: limits, shutdownGracePeriod: .milliseconds(shutdownGracePeriod * 1000)
         )
 
         let webhook: Webhook

@@ -31,6 +31,19 @@ struct ServeCommandTests {
         #expect(!result.stderr.isEmpty)
     }
 
+    /// Each of these once reached an integer conversion that overflowed, and the process died of SIGILL.
+    @Test("numbers out of range are usage errors, not traps", arguments: [
+        ("--read-timeout", "1e300"), ("--idle-timeout", "inf"), ("--reload-interval", "inf"), ("--shutdown-grace-period", "1e300"),
+        ("--read-timeout", "nan"), ("--idle-timeout", "-inf"), ("--reload-interval", "1e-12"), ("--shutdown-grace-period", "-0"),
+        ("--max-body-bytes", "9223372036854775807"), ("--max-header-bytes", "9223372036854775807"),
+        ("--max-connections", "0"), ("--max-header-bytes", "99999999999999999999"),
+    ])
+    func outOfRangeNumbers(flag: String, value: String) throws {
+        let result = try CapGuardProcess.run(["serve", "\(flag)=\(value)"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(flag))
+    }
+
     @Test func reloadsThePolicyUnderLoadWithoutAFailedOrMixedAnswer() throws {
         // A pod that adds NET_RAW: allowed under policy A, denied under policy B, whose message names B's allowlist.
         let a = "mode: enforce\nallowedCapabilities: [NET_RAW]\n"

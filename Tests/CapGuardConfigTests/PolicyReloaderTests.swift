@@ -20,6 +20,16 @@ struct PolicyReloaderTests {
         #expect(reloader.statistics.succeeded == 1)
     }
 
+    /// An interval longer than Dispatch counts in nanoseconds once overflowed the conversion and trapped.
+    @Test func anIntervalTooLongForDispatchMeansNeverRatherThanATrap() throws {
+        let directory = try KubeletConfigMapDirectory("mode: enforce\n")
+        let reloader = try PolicyReloader(path: directory.path, interval: .seconds(Int64.max), logger: quietLogger)
+        reloader.start()
+        try directory.update("mode: audit\n")
+        #expect(reloader.checkNow() == .reloaded(generation: 2))
+        reloader.stop()
+    }
+
     @Test func badEditKeepsTheLastGoodPolicyAndIsReportedOnce() throws {
         let directory = try KubeletConfigMapDirectory("mode: audit\n")
         let reloader = try PolicyReloader(path: directory.path, logger: quietLogger)
