@@ -52,6 +52,7 @@ public final class HTTPServer: Sendable {
     public var statistics: ServerStatistics {
         var statistics = counters.snapshot
         statistics.openConnections = core.openConnections
+        statistics.bufferedRequestBytes = core.requestMemory.usedBytes
         return statistics
     }
 

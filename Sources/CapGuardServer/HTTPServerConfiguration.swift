@@ -28,6 +28,10 @@ public struct HTTPServerLimits: Sendable, Equatable {
     public var maxHeaderCount: Int
     /// A review carries the object and its old version, each up to etcd's 1.5 MiB; above it: 413.
     public var maxBodyBytes: Int
+    /// Bytes held for requests still being received (buffers and bodies), all connections together; a
+    /// request that needs more gets 503. Sized, with `maxConnections`, to keep the process inside the
+    /// Deployment's 128 Mi memory limit: several bodies of the largest size, or thousands of ordinary reviews.
+    public var maxBufferedRequestBytes: Int
     /// Open connections; further ones are accepted and closed at once.
     public var maxConnections: Int
     /// The whole TLS handshake, and each whole request from its first byte, must arrive within this;
@@ -46,6 +50,7 @@ public struct HTTPServerLimits: Sendable, Equatable {
         maxHeaderBytes: Int = 16 * 1024,
         maxHeaderCount: Int = 100,
         maxBodyBytes: Int = 6 * 1024 * 1024,
+        maxBufferedRequestBytes: Int = 32 * 1024 * 1024,
         maxConnections: Int = 4096,
         readTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(120),
@@ -54,6 +59,7 @@ public struct HTTPServerLimits: Sendable, Equatable {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
+        self.maxBufferedRequestBytes = maxBufferedRequestBytes
         self.maxConnections = maxConnections
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout
