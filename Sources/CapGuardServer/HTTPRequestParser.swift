@@ -46,7 +46,9 @@ struct HTTPRequestParser {
     /// may add up to this much, as in Go's net/http: one byte per chunk ("1\r\nx\r\n") passes, but extensions
     /// cannot stretch a body over unbounded wire bytes.
     private static let maxExcessFraming = 16 * 1024
-    private static let minimumCapacity = 16 * 1024
+    /// The buffer starts at the size of what arrived (an idle connection's next request is often all of it);
+    /// a body starts here, so that a typical review grows once or not at all.
+    private static let minimumBodyCapacity = 16 * 1024
 
     let limits: HTTPServerLimits
     private var memory: RequestMemoryLease
@@ -83,7 +85,7 @@ struct HTTPRequestParser {
         if case .failed = state { return }
         if buffer.count + bytes.count > buffer.capacity {
             dropConsumed()
-            guard Self.reserve(buffer.count + bytes.count, in: &buffer, upTo: .max, besides: body.capacity, memory: &memory) else {
+            guard Self.reserve(buffer.count + bytes.count, in: &buffer, from: 0, upTo: .max, besides: body.capacity, memory: &memory) else {
                 overBudget = true
                 return
             }
@@ -217,7 +219,7 @@ struct HTTPRequestParser {
 
     /// Moves `count` unread bytes to the body, growing it (never past `limit`) within the budget.
     private mutating func appendToBody(_ count: Int, upTo limit: Int) -> Bool {
-        guard Self.reserve(body.count + count, in: &body, upTo: limit, besides: buffer.capacity, memory: &memory) else {
+        guard Self.reserve(body.count + count, in: &body, from: Self.minimumBodyCapacity, upTo: limit, besides: buffer.capacity, memory: &memory) else {
             overBudget = true
             return false
         }
@@ -229,10 +231,11 @@ struct HTTPRequestParser {
     /// Makes room for `needed` elements in `array`, doubling it (but not past `limit`) so that growth costs
     /// amortized constant time, and charges the lease before allocating. False when the budget refuses.
     private static func reserve(
-        _ needed: Int, in array: inout [UInt8], upTo limit: Int, besides other: Int, memory: inout RequestMemoryLease
+        _ needed: Int, in array: inout [UInt8], from minimum: Int, upTo limit: Int, besides other: Int,
+        memory: inout RequestMemoryLease
     ) -> Bool {
         guard needed > array.capacity else { return true }
-        let capacity = max(needed, min(limit, max(array.capacity * 2, minimumCapacity)))
+        let capacity = max(needed, min(limit, max(array.capacity * 2, minimum)))
         guard memory.hold(other + capacity) else { return false }
         array.reserveCapacity(capacity)
         memory.settle(other + array.capacity)
