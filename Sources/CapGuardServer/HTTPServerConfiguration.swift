@@ -29,10 +29,14 @@ public struct HTTPServerLimits: Sendable, Equatable {
     /// A review carries the object and its old version, each up to etcd's 1.5 MiB; above it: 413.
     public var maxBodyBytes: Int
     /// Bytes held for requests still being received (buffers and bodies), all connections together; a
-    /// request that needs more gets 503. Sized, with `maxConnections`, to keep the process inside the
-    /// Deployment's 128 Mi memory limit: several bodies of the largest size, or thousands of ordinary reviews.
+    /// request that needs more gets 503. Room for four bodies of the largest size, or thousands of ordinary
+    /// reviews. With `maxConnections` it bounds the process: about 21 MiB at rest, plus this, plus per
+    /// connection its own state and OpenSSL's buffers (29 KiB measured for a client that stops mid-record,
+    /// up to 17 KiB more for a response it leaves unread); the defaults come to at most about 91 MiB, inside
+    /// the Deployment's 128 Mi limit with room for the reviews being decoded and answered.
     public var maxBufferedRequestBytes: Int
-    /// Open connections; further ones are accepted and closed at once.
+    /// Open connections; further ones are accepted and closed at once. An apiserver keeps tens to a few
+    /// hundred; each costs memory that no budget can take back (see `maxBufferedRequestBytes`).
     public var maxConnections: Int
     /// The whole TLS handshake, and each whole request from its first byte, must arrive within this;
     /// a client trickling bytes is cut off when it runs out rather than kept alive by each byte.
@@ -50,8 +54,8 @@ public struct HTTPServerLimits: Sendable, Equatable {
         maxHeaderBytes: Int = 16 * 1024,
         maxHeaderCount: Int = 100,
         maxBodyBytes: Int = 6 * 1024 * 1024,
-        maxBufferedRequestBytes: Int = 32 * 1024 * 1024,
-        maxConnections: Int = 4096,
+        maxBufferedRequestBytes: Int = 24 * 1024 * 1024,
+        maxConnections: Int = 1024,
         readTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(120),
         lingerTimeout: Duration = .seconds(2)
