@@ -38,6 +38,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Largest request body in bytes; larger ones get 413.")
     var maxBodyBytes: Int = HTTPServerLimits().maxBodyBytes
 
+    @Option(help: "Bytes all connections together may hold for requests still arriving; a request that needs more gets 503.")
+    var maxBufferedRequestBytes: Int = HTTPServerLimits().maxBufferedRequestBytes
+
     @Option(help: "Largest request line and headers in bytes; larger ones get 431.")
     var maxHeaderBytes: Int = HTTPServerLimits().maxHeaderBytes
 
@@ -63,6 +66,10 @@ struct ServeCommand: ParsableCommand {
         for (name, value) in [("--max-body-bytes", maxBodyBytes), ("--max-header-bytes", maxHeaderBytes),
                               ("--max-connections", maxConnections)] where value <= 0 {
             throw ValidationError("\(name) must be positive")
+        }
+        // Also keeps it positive, as --max-body-bytes is.
+        if maxBufferedRequestBytes < maxBodyBytes {
+            throw ValidationError("--max-buffered-request-bytes must be at least --max-body-bytes, or the largest body is never accepted")
         }
     }
 
@@ -95,6 +102,7 @@ struct ServeCommand: ParsableCommand {
 
         var limits = HTTPServerLimits()
         limits.maxBodyBytes = maxBodyBytes
+        limits.maxBufferedRequestBytes = maxBufferedRequestBytes
         limits.maxHeaderBytes = maxHeaderBytes
         limits.maxConnections = maxConnections
         limits.readTimeout = .milliseconds(Int(readTimeout * 1000))
