@@ -85,7 +85,8 @@ struct HTTPRequestParser {
         if case .failed = state { return }
         if buffer.count + bytes.count > buffer.capacity {
             dropConsumed()
-            guard Self.reserve(buffer.count + bytes.count, in: &buffer, from: 0, upTo: .max, besides: body.capacity, memory: &memory) else {
+            let needed = buffer.count + bytes.count
+            guard Self.reserve(needed, in: &buffer, from: 0, upTo: .max, besides: body.capacity, memory: &memory) else {
                 overBudget = true
                 return
             }
@@ -219,7 +220,9 @@ struct HTTPRequestParser {
 
     /// Moves `count` unread bytes to the body, growing it (never past `limit`) within the budget.
     private mutating func appendToBody(_ count: Int, upTo limit: Int) -> Bool {
-        guard Self.reserve(body.count + count, in: &body, from: Self.minimumBodyCapacity, upTo: limit, besides: buffer.capacity, memory: &memory) else {
+        let needed = body.count + count
+        guard Self.reserve(needed, in: &body, from: Self.minimumBodyCapacity, upTo: limit, besides: buffer.capacity, memory: &memory)
+        else {
             overBudget = true
             return false
         }
