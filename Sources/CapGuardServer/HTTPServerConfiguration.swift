@@ -31,9 +31,9 @@ public struct HTTPServerLimits: Sendable, Equatable {
     /// Bytes held for requests still being received (buffers and bodies), all connections together; a
     /// request that needs more gets 503. Room for four bodies of the largest size, or thousands of ordinary
     /// reviews. With `maxConnections` it bounds the process: about 21 MiB at rest, plus this, plus per
-    /// connection its own state and OpenSSL's buffers (29 KiB measured for a client that stops mid-record,
-    /// up to 17 KiB more for a response it leaves unread); the defaults come to at most about 91 MiB, inside
-    /// the Deployment's 128 Mi limit with room for the reviews being decoded and answered.
+    /// connection about 46 KiB of its own state and OpenSSL's buffers (a client that stops mid-record, or
+    /// leaves answers unread) and up to 64 KiB of kernel socket queues, which the pod's memory cgroup is
+    /// charged for too. The defaults come to at most about 100 MiB, inside the Deployment's 128 Mi limit.
     public var maxBufferedRequestBytes: Int
     /// Open connections; further ones are accepted and closed at once. An apiserver keeps tens to a few
     /// hundred; each costs memory that no budget can take back (see `maxBufferedRequestBytes`).
@@ -55,7 +55,7 @@ public struct HTTPServerLimits: Sendable, Equatable {
         maxHeaderCount: Int = 100,
         maxBodyBytes: Int = 6 * 1024 * 1024,
         maxBufferedRequestBytes: Int = 24 * 1024 * 1024,
-        maxConnections: Int = 1024,
+        maxConnections: Int = 512,
         readTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(120),
         lingerTimeout: Duration = .seconds(2)
