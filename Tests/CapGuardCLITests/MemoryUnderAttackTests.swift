@@ -113,9 +113,9 @@ struct MemoryUnderAttackTests {
     @Test func connectionsUpToTheLimitStoppedMidRecordWhileOthersHoldTheBudget() throws {
         let server = try ServeProcess(Self.readTimeout)
         defer { server.terminate() }
-        // The worst the defaults allow at once: every connection the limit leaves open holding what it can
-        // outside the budget, and the budget full.
-        var stalled = try Self.stopMidRecord(count: 1000, port: server.port)
+        // The worst the defaults allow at once: every connection the limit (512) leaves open holding what it
+        // can outside the budget, and the budget full.
+        var stalled = try Self.stopMidRecord(count: 490, port: server.port)
         var (held, _) = try Self.holdLargeBodies(count: 20, port: server.port)
         stalled += try Self.stopMidRecord(count: 100, port: server.port)
         let memory = try #require(ProcessMemory(pid: server.process.processIdentifier))
@@ -125,6 +125,35 @@ struct MemoryUnderAttackTests {
         stalled.removeAll()
         held.removeAll()
         #expect(try Self.limitHits("connections", port: server.port) > 0)
+        try expectBoundedAndAlive(server, after: "their close")
+    }
+
+    @Test func connectionsPipeliningRequestsWithoutReadingTheAnswers() throws {
+        let server = try ServeProcess(Self.readTimeout)
+        defer { server.terminate() }
+        // Each answer waits for the client to read it, as does OpenSSL's record of it and whatever the kernel
+        // queued before the socket stopped taking more: memory the pod's cgroup is charged for, in or out of
+        // the resident set.
+        let requests = Array(String(repeating: "GET /metrics HTTP/1.1\r\nHost: capguard\r\n\r\n", count: 500).utf8)
+        var clients: [RawTLSClient] = []
+        for _ in 0..<500 {
+            let client = try RawTLSClient(port: server.port)
+            try client.send(requests)
+            clients.append(client)
+        }
+        // The server writes as the sockets let it: sample until the queues stop growing.
+        var socketBytes = SocketMemory.ofServer(port: server.port) ?? 0
+        for _ in 0..<100 {
+            Thread.sleep(forTimeInterval: 0.1)
+            let now = SocketMemory.ofServer(port: server.port) ?? 0
+            if now == socketBytes { break }
+            socketBytes = now
+        }
+        let memory = try #require(ProcessMemory(pid: server.process.processIdentifier))
+        print("peak RSS under 500 connections pipelining unread requests: \(String(format: "%.1f", memory.peakMebibytes)) MiB, "
+            + "and \(String(format: "%.1f", Double(socketBytes) / 1_048_576)) MiB in the kernel's socket queues")
+        #expect(memory.peakResidentBytes + socketBytes < Self.peakBound)
+        clients.removeAll()
         try expectBoundedAndAlive(server, after: "their close")
     }
 }
