@@ -51,7 +51,7 @@ final class Connection: @unchecked Sendable {
         self.remoteAddress = remoteAddress
         self.core = core
         self.queue = queue
-        parser = HTTPRequestParser(limits: core.limits)
+        parser = HTTPRequestParser(limits: core.limits, memory: RequestMemoryLease(budget: core.requestMemory))
         phaseStartedAt = MonotonicClock.now()
     }
 
@@ -236,10 +236,11 @@ final class Connection: @unchecked Sendable {
                 let response = core.router.respond(to: request)
                 send(response, headOnly: parsed.method == "HEAD", close: !parsed.keepAlive || draining)
             case .failure(let status, let reason):
-                if status == 431 {
-                    core.counters.recordLimitHit(.headerSize)
-                } else if status == 413 {
-                    core.counters.recordLimitHit(.bodySize)
+                switch status {
+                case 431: core.counters.recordLimitHit(.headerSize)
+                case 413: core.counters.recordLimitHit(.bodySize)
+                case 503: core.counters.recordLimitHit(.bufferedRequestBytes)
+                default: break
                 }
                 core.events.warning(
                     "request_rejected", "rejected a request",
@@ -252,6 +253,9 @@ final class Connection: @unchecked Sendable {
 
     private func respondAndClose(_ response: HTTPResponse) {
         requestStartedAt = nil
+        // No request follows a final answer: what was buffered for this one goes back to the budget now,
+        // not when the client finally goes away.
+        parser.releaseMemory()
         send(response, headOnly: false, close: true)
     }
 
@@ -393,6 +397,7 @@ final class Connection: @unchecked Sendable {
         guard phase != .closed else { return }
         phase = .closed
         deadline.store(.max, ordering: .relaxed)
+        parser.releaseMemory()
         resumeReading()
         readSource?.cancel()
         readSource = nil

@@ -1,5 +1,7 @@
 /// Incremental HTTP/1.1 request parser. Bytes go in as they arrive; complete requests (or the status that
-/// refuses one) come out. Memory stays within the header and body limits plus what was appended last.
+/// refuses one) come out. What it holds follows what a request may hold, never the bytes on the wire: unread
+/// bytes are bounded by the header limit, a chunk-size line or one append, the body by the body limit, chunked
+/// framing by its share of the data; and every allocation is charged to the shared request budget first.
 struct HTTPRequestParser {
     struct Request {
         var method: String
@@ -18,6 +20,8 @@ struct HTTPRequestParser {
         case failure(status: Int, reason: String)
     }
 
+    /// The states after the head carry the parsed head with an empty body: the body grows in `body`, outside
+    /// the enum, so that appending to it never copies it.
     private enum State {
         /// Scanning for the empty line; positions are offsets from `readIndex`.
         case head(scanned: Int, lineStart: Int)
@@ -38,15 +42,27 @@ struct HTTPRequestParser {
     }
 
     private static let maxChunkSizeLine = 1024
+    /// Chunked framing (size lines, extensions, CRLFs) beyond 16 bytes per chunk plus twice the chunk's data
+    /// may add up to this much, as in Go's net/http: one byte per chunk ("1\r\nx\r\n") passes, but extensions
+    /// cannot stretch a body over unbounded wire bytes.
+    private static let maxExcessFraming = 16 * 1024
+    /// The buffer starts at the size of what arrived (an idle connection's next request is often all of it);
+    /// a body starts here, so that a typical review grows once or not at all.
+    private static let minimumBodyCapacity = 16 * 1024
 
     let limits: HTTPServerLimits
+    private var memory: RequestMemoryLease
     private var buffer: [UInt8] = []
     private var readIndex = 0
     private var state = State.head(scanned: 0, lineStart: 0)
+    private var body: [UInt8] = []
+    private var excessFraming = 0
     private var pendingContinue = false
+    private var overBudget = false
 
-    init(limits: HTTPServerLimits) {
+    init(limits: HTTPServerLimits, memory: RequestMemoryLease) {
         self.limits = limits
+        self.memory = memory
     }
 
     /// True once any byte of the next request has arrived, until that request is complete.
@@ -57,13 +73,34 @@ struct HTTPRequestParser {
         return true
     }
 
+    /// Bytes allocated for the request being received; what the lease holds.
+    var bufferedBytes: Int {
+        buffer.capacity + body.capacity
+    }
+
+    /// Takes bytes that arrived. Once a request has failed, or the budget has refused room for them, they
+    /// are dropped: the connection is answering and closing.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard !overBudget else { return }
+        if case .failed = state { return }
+        if buffer.count + bytes.count > buffer.capacity {
+            dropConsumed()
+            let needed = buffer.count + bytes.count
+            guard Self.reserve(needed, in: &buffer, from: 0, upTo: .max, besides: body.capacity, memory: &memory) else {
+                overBudget = true
+                return
+            }
+        }
         buffer.append(contentsOf: bytes)
     }
 
     /// The next complete event, or nil when more bytes are needed.
     mutating func nextEvent() -> Event? {
         while true {
+            if overBudget {
+                overBudget = false
+                return fail(.failure(status: 503, reason: "buffered request bytes over the server's budget"))
+            }
             if pendingContinue {
                 pendingContinue = false
                 return .continueExpected
@@ -74,7 +111,7 @@ struct HTTPRequestParser {
             case .head(let scanned, let lineStart):
                 switch parseHead(scanned: scanned, lineStart: lineStart) {
                 case .needMoreData:
-                    return nil
+                    return needMoreData()
                 case .proceed:
                     continue
                 case .emit(let event):
@@ -83,44 +120,44 @@ struct HTTPRequestParser {
                     }
                     return event
                 }
-            case .body(var request, let remaining):
+            case .body(let request, let remaining):
                 let count = min(remaining, available)
-                request.body.append(contentsOf: buffer[readIndex..<readIndex + count])
-                readIndex += count
+                guard appendToBody(count, upTo: body.count + remaining) else { continue }
                 if count == remaining {
                     return finish(request)
                 }
                 state = .body(request, remaining: remaining - count)
-                compact()
-                return nil
+                return needMoreData()
             case .chunkSize(let request):
                 guard let line = nextLine(limit: Self.maxChunkSizeLine) else {
                     if available > Self.maxChunkSizeLine {
                         return fail(.failure(status: 400, reason: "chunk size line too long"))
                     }
-                    return nil
+                    return needMoreData()
                 }
                 guard let size = Self.chunkSize(line) else {
                     return fail(.failure(status: 400, reason: "malformed chunk size"))
                 }
-                if size > limits.maxBodyBytes - request.body.count {
+                if size > limits.maxBodyBytes - body.count {
                     return fail(.failure(status: 413, reason: "body too large"))
                 }
-                state = size == 0 ? .trailers(request, bytes: 0) : .chunkData(request, remaining: size)
-            case .chunkData(var request, let remaining):
-                let count = min(remaining, available)
-                request.body.append(contentsOf: buffer[readIndex..<readIndex + count])
-                readIndex += count
-                if count == remaining {
-                    state = .chunkDataEnd(request)
-                } else {
-                    state = .chunkData(request, remaining: remaining - count)
-                    compact()
-                    return nil
+                // The line and the CRLF after the chunk's data.
+                excessFraming = max(0, excessFraming + line.count + 2 - 16 - 2 * size)
+                if excessFraming > Self.maxExcessFraming {
+                    return fail(.failure(status: 413, reason: "chunked framing too large for its data"))
                 }
+                state = size == 0 ? .trailers(request, bytes: 0) : .chunkData(request, remaining: size)
+            case .chunkData(let request, let remaining):
+                let count = min(remaining, available)
+                guard appendToBody(count, upTo: limits.maxBodyBytes) else { continue }
+                if count < remaining {
+                    state = .chunkData(request, remaining: remaining - count)
+                    return needMoreData()
+                }
+                state = .chunkDataEnd(request)
             case .chunkDataEnd(let request):
                 guard let line = nextLine(limit: 2) else {
-                    return available >= 2 ? fail(.failure(status: 400, reason: "chunk not followed by CRLF")) : nil
+                    return available >= 2 ? fail(.failure(status: 400, reason: "chunk not followed by CRLF")) : needMoreData()
                 }
                 guard line.isEmpty else {
                     return fail(.failure(status: 400, reason: "chunk not followed by CRLF"))
@@ -129,7 +166,7 @@ struct HTTPRequestParser {
             case .trailers(let request, let bytes):
                 let budget = max(0, limits.maxHeaderBytes - bytes)
                 guard let line = nextLine(limit: budget) else {
-                    return available > budget ? fail(.failure(status: 431, reason: "trailers too large")) : nil
+                    return available > budget ? fail(.failure(status: 431, reason: "trailers too large")) : needMoreData()
                 }
                 if line.isEmpty {
                     return finish(request)
@@ -139,35 +176,73 @@ struct HTTPRequestParser {
         }
     }
 
-    private var available: Int { buffer.count - readIndex }
-
-    private mutating func fail(_ event: Event) -> Event {
+    /// Gives back everything held, for a connection that will parse no more.
+    mutating func releaseMemory() {
         state = .failed
         buffer = []
         readIndex = 0
+        body = []
+        memory.settle(0)
+    }
+
+    private var available: Int { buffer.count - readIndex }
+
+    private mutating func fail(_ event: Event) -> Event {
+        releaseMemory()
         return event
     }
 
     private mutating func finish(_ request: Request) -> Event {
+        var complete = request
+        swap(&complete.body, &body)
         state = .head(scanned: 0, lineStart: 0)
-        compact()
-        return .request(request)
+        excessFraming = 0
+        memory.settle(bufferedBytes)
+        return .request(complete)
     }
 
-    /// Drops consumed bytes once they are the larger part of the buffer, and lets a large buffer go
-    /// entirely once it is empty, so an idle keep-alive connection holds almost nothing.
-    private mutating func compact() {
+    /// Every return for more data drops what was consumed, so that unread bytes are all the buffer holds.
+    private mutating func needMoreData() -> Event? {
+        dropConsumed()
+        return nil
+    }
+
+    /// Lets the buffer go entirely once it is empty, so an idle keep-alive connection holds nothing.
+    private mutating func dropConsumed() {
         if readIndex == buffer.count {
-            if buffer.capacity > 64 * 1024 {
-                buffer = []
-            } else {
-                buffer.removeAll(keepingCapacity: true)
-            }
-            readIndex = 0
-        } else if readIndex > 4096 && readIndex * 2 > buffer.count {
+            buffer = []
+        } else if readIndex > 0 {
             buffer.removeFirst(readIndex)
-            readIndex = 0
         }
+        readIndex = 0
+        memory.settle(bufferedBytes)
+    }
+
+    /// Moves `count` unread bytes to the body, growing it (never past `limit`) within the budget.
+    private mutating func appendToBody(_ count: Int, upTo limit: Int) -> Bool {
+        let needed = body.count + count
+        guard Self.reserve(needed, in: &body, from: Self.minimumBodyCapacity, upTo: limit, besides: buffer.capacity, memory: &memory)
+        else {
+            overBudget = true
+            return false
+        }
+        body.append(contentsOf: buffer[readIndex..<readIndex + count])
+        readIndex += count
+        return true
+    }
+
+    /// Makes room for `needed` elements in `array`, doubling it (but not past `limit`) so that growth costs
+    /// amortized constant time, and charges the lease before allocating. False when the budget refuses.
+    private static func reserve(
+        _ needed: Int, in array: inout [UInt8], from minimum: Int, upTo limit: Int, besides other: Int,
+        memory: inout RequestMemoryLease
+    ) -> Bool {
+        guard needed > array.capacity else { return true }
+        let capacity = max(needed, min(limit, max(array.capacity * 2, minimum)))
+        guard memory.hold(other + capacity) else { return false }
+        array.reserveCapacity(capacity)
+        memory.settle(other + array.capacity)
+        return true
     }
 
     /// The next line without its CR LF (or bare LF), if one ends within `limit` bytes.
@@ -207,7 +282,6 @@ struct HTTPRequestParser {
             }
         }
         state = .head(scanned: position - readIndex, lineStart: start - readIndex)
-        compact()
         return .needMoreData
     }
 
@@ -292,10 +366,8 @@ struct HTTPRequestParser {
         if length == 0 {
             return .emit(finish(request))
         }
-        var withBody = request
-        withBody.body.reserveCapacity(min(length, 64 * 1024))
         pendingContinue = wantsContinue
-        state = .body(withBody, remaining: length)
+        state = .body(request, remaining: length)
         return .proceed
     }
 

@@ -1,3 +1,4 @@
+import COpenSSLShims
 import Dispatch
 import Glibc
 import Logging
@@ -34,6 +35,11 @@ public final class HTTPServer: Sendable {
             let socket = try ListeningSocket(host: configuration.host, port: configuration.port)
             // A client that goes away mid-write must cost an error code, not the process.
             signal(SIGPIPE, SIG_IGN)
+            // Request bodies are large and short-lived. glibc raises its mmap threshold to the size of each
+            // mapped block freed, up to 32 MiB, and then serves such bodies from arenas that keep freed pages:
+            // fixed here, every block over 128 KiB is mapped and goes back to the system when freed. Measured
+            // with bodies held up to the budget: peak RSS 44 MiB instead of 55, 22 MiB instead of 37 after.
+            _ = capguard_set_mmap_threshold(128 * 1024)
             let acceptor = Acceptor(socket: socket, core: core)
             state.acceptor = acceptor
             state.port = socket.port
@@ -52,6 +58,7 @@ public final class HTTPServer: Sendable {
     public var statistics: ServerStatistics {
         var statistics = counters.snapshot
         statistics.openConnections = core.openConnections
+        statistics.bufferedRequestBytes = core.requestMemory.usedBytes
         return statistics
     }
 

@@ -28,7 +28,15 @@ public struct HTTPServerLimits: Sendable, Equatable {
     public var maxHeaderCount: Int
     /// A review carries the object and its old version, each up to etcd's 1.5 MiB; above it: 413.
     public var maxBodyBytes: Int
-    /// Open connections; further ones are accepted and closed at once.
+    /// Bytes held for requests still being received (buffers and bodies), all connections together; a
+    /// request that needs more gets 503. Room for four bodies of the largest size, or thousands of ordinary
+    /// reviews. With `maxConnections` it bounds the process: about 21 MiB at rest, plus this, plus per
+    /// connection about 46 KiB of its own state and OpenSSL's buffers (a client that stops mid-record, or
+    /// leaves answers unread) and up to 64 KiB of kernel socket queues, which the pod's memory cgroup is
+    /// charged for too. The defaults come to at most about 100 MiB, inside the Deployment's 128 Mi limit.
+    public var maxBufferedRequestBytes: Int
+    /// Open connections; further ones are accepted and closed at once. An apiserver keeps tens to a few
+    /// hundred; each costs memory that no budget can take back (see `maxBufferedRequestBytes`).
     public var maxConnections: Int
     /// The whole TLS handshake, and each whole request from its first byte, must arrive within this;
     /// a client trickling bytes is cut off when it runs out rather than kept alive by each byte.
@@ -46,7 +54,8 @@ public struct HTTPServerLimits: Sendable, Equatable {
         maxHeaderBytes: Int = 16 * 1024,
         maxHeaderCount: Int = 100,
         maxBodyBytes: Int = 6 * 1024 * 1024,
-        maxConnections: Int = 4096,
+        maxBufferedRequestBytes: Int = 24 * 1024 * 1024,
+        maxConnections: Int = 512,
         readTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(120),
         lingerTimeout: Duration = .seconds(2)
@@ -54,6 +63,7 @@ public struct HTTPServerLimits: Sendable, Equatable {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
+        self.maxBufferedRequestBytes = maxBufferedRequestBytes
         self.maxConnections = maxConnections
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout

@@ -23,6 +23,7 @@ final class ServerCore: Sendable {
 
     let router: Router
     let limits: HTTPServerLimits
+    let requestMemory: RequestMemoryBudget
     let timeouts: Timeouts
     let counters: ServerCounters
     let events: EventLogLimiter
@@ -40,6 +41,7 @@ final class ServerCore: Sendable {
     init(configuration: HTTPServerConfiguration, router: Router, tls: TLSContextStore, counters: ServerCounters, logger: Logger) {
         self.router = router
         limits = configuration.limits
+        requestMemory = RequestMemoryBudget(limit: configuration.limits.maxBufferedRequestBytes)
         timeouts = Timeouts(
             read: configuration.limits.readTimeout.nanoseconds,
             idle: configuration.limits.idleTimeout.nanoseconds,

@@ -6,6 +6,8 @@ public enum ServerLimit: String, Sendable, CaseIterable, Hashable {
     case headerSize = "header_size"
     /// Body over the limit (413).
     case bodySize = "body_size"
+    /// Request refused (503) because all connections together hold the most buffered request bytes allowed.
+    case bufferedRequestBytes = "buffered_request_bytes"
     /// Connection refused because the open connection limit was reached.
     case connections
     /// Handshake or request not received in time, or a response not read in time.
@@ -15,6 +17,8 @@ public enum ServerLimit: String, Sendable, CaseIterable, Hashable {
 /// Counters since the server was made, for /metrics.
 public struct ServerStatistics: Sendable, Equatable {
     public var openConnections = 0
+    /// Bytes held now for requests still being received, counted against `maxBufferedRequestBytes`.
+    public var bufferedRequestBytes = 0
     public var acceptedConnections = 0
     public var tlsHandshakeFailures = 0
     public var requestsByStatus: [Int: Int] = [:]

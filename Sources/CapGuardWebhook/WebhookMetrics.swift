@@ -81,6 +81,8 @@ public final class WebhookMetrics: Sendable {
         for (status, count) in server.requestsByStatus.sorted(by: { $0.key < $1.key }) {
             out.append("capguard_http_responses_total{code=\"\(status)\"} \(count)")
         }
+        family("capguard_buffered_request_bytes", "gauge", "Bytes held now for requests still arriving, against --max-buffered-request-bytes.")
+        out.append("capguard_buffered_request_bytes \(server.bufferedRequestBytes)")
         family("capguard_limit_hits_total", "counter", "Clients cut off by a server limit, by limit.")
         for limit in ServerLimit.allCases {
             out.append("capguard_limit_hits_total{limit=\"\(limit.rawValue)\"} \(server.limitHits[limit] ?? 0)")

@@ -38,6 +38,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Largest request body in bytes; larger ones get 413.")
     var maxBodyBytes: Int = HTTPServerLimits().maxBodyBytes
 
+    @Option(help: "Bytes all connections together may hold for requests still arriving; a request that needs more gets 503.")
+    var maxBufferedRequestBytes: Int = HTTPServerLimits().maxBufferedRequestBytes
+
     @Option(help: "Largest request line and headers in bytes; larger ones get 431.")
     var maxHeaderBytes: Int = HTTPServerLimits().maxHeaderBytes
 
@@ -63,6 +66,10 @@ struct ServeCommand: ParsableCommand {
         try FlagRange.bytes.check("--max-body-bytes", maxBodyBytes, within: 1...(1 << 30))
         try FlagRange.bytes.check("--max-header-bytes", maxHeaderBytes, within: 64...(1 << 20))
         try FlagRange.count.check("--max-connections", maxConnections, within: 1...1_000_000)
+        try FlagRange.bytes.check("--max-buffered-request-bytes", maxBufferedRequestBytes, within: 1...(4 << 30))
+        if maxBufferedRequestBytes < maxBodyBytes {
+            throw ValidationError("--max-buffered-request-bytes must be at least --max-body-bytes, or the largest body is never accepted")
+        }
     }
 
     func run() throws {
@@ -94,6 +101,7 @@ struct ServeCommand: ParsableCommand {
 
         var limits = HTTPServerLimits()
         limits.maxBodyBytes = maxBodyBytes
+        limits.maxBufferedRequestBytes = maxBufferedRequestBytes
         limits.maxHeaderBytes = maxHeaderBytes
         limits.maxConnections = maxConnections
         limits.readTimeout = .milliseconds(readTimeout * 1000)

@@ -24,6 +24,7 @@ struct ServeCommandTests {
 
     @Test("flags that do not go together exit two", arguments: [
         ["--tls-cert", "/tmp/x.crt"], ["--client-ca", "/tmp/ca.crt"], ["--read-timeout", "0"], ["--listen", "nowhere"],
+        ["--max-buffered-request-bytes", "1000"],
     ])
     func badFlags(arguments: [String]) throws {
         let result = try CapGuardProcess.run(["serve"] + arguments)
@@ -116,5 +117,27 @@ struct ServeCommandTests {
             try #require(Date() < deadline, "condition not met within 10 s")
             Thread.sleep(forTimeInterval: 0.02)
         }
+    }
+
+    @Test func theBufferedRequestBytesFlagSetsTheBudgetAcrossConnections() throws {
+        let server = try ServeProcess(["--max-body-bytes", "100000", "--max-buffered-request-bytes", "150000"])
+        defer { server.terminate() }
+        let request = Array("POST /validate HTTP/1.1\r\nHost: capguard\r\nContent-Length: 100000\r\n\r\n".utf8)
+            + [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
+        let holder = try RawTLSClient(port: server.port)
+        try holder.send(Array(request.dropLast()))
+        func buffered() throws -> Int {
+            let line = try Curl.get(port: server.port, "/metrics").text.split(separator: "\n")
+                .first { $0.hasPrefix("capguard_buffered_request_bytes ") }
+            return line.flatMap { Int($0.split(separator: " ").last!) } ?? 0
+        }
+        var polls = 0
+        while try buffered() < 99_999, polls < 500 {
+            polls += 1
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let refused = try RawTLSClient(port: server.port)
+        try? refused.send(request)
+        #expect(refused.responseStatus() == 503)
     }
 }

@@ -1,0 +1,63 @@
+import Synchronization
+
+/// The bytes that all connections together may hold for requests they are still receiving (parser buffers
+/// and bodies). Each connection is bounded by the header and body limits alone; this bounds their sum, so
+/// that many connections each holding a large request cannot take the process past its memory limit.
+final class RequestMemoryBudget: Sendable {
+    let limit: Int
+    private let used = Atomic<Int>(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    var usedBytes: Int {
+        used.load(ordering: .relaxed)
+    }
+
+    /// Takes `bytes`; false, taking nothing, when that would go over the limit.
+    func acquire(_ bytes: Int) -> Bool {
+        var current = used.load(ordering: .relaxed)
+        while true {
+            guard bytes <= limit - current else { return false }
+            let (exchanged, original) = used.compareExchange(
+                expected: current, desired: current + bytes, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+    }
+
+    /// Takes or gives back `delta` bytes whatever the limit.
+    func adjust(by delta: Int) {
+        used.add(delta, ordering: .relaxed)
+    }
+}
+
+/// One connection's share of a `RequestMemoryBudget`: what it holds now, so that it can grow, shrink and be
+/// given back whole.
+struct RequestMemoryLease {
+    let budget: RequestMemoryBudget
+    private(set) var held = 0
+
+    init(budget: RequestMemoryBudget) {
+        self.budget = budget
+    }
+
+    /// Holds `bytes` in all; false, still holding what it held, when growing that far would exceed the budget.
+    mutating func hold(_ bytes: Int) -> Bool {
+        if bytes > held {
+            guard budget.acquire(bytes - held) else { return false }
+        } else {
+            budget.adjust(by: bytes - held)
+        }
+        held = bytes
+        return true
+    }
+
+    /// Holds `bytes` in all whatever the budget: for shrinking, and for the allocator's rounding of a size
+    /// that `hold` granted.
+    mutating func settle(_ bytes: Int) {
+        budget.adjust(by: bytes - held)
+        held = bytes
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// The memory figures of a running process, from /proc/PID/status (Linux).
+public struct ProcessMemory: Sendable {
+    /// VmHWM: the peak resident set since the process started.
+    public let peakResidentBytes: Int
+    /// VmRSS: the resident set now.
+    public let residentBytes: Int
+
+    /// Nil when the process is gone or the figures are missing.
+    public init?(pid: Int32) {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        var fields: [Substring: Int] = [:]
+        for line in status.split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
+            // "VmHWM:	   17304 kB"
+            if parts.count == 3, parts[2] == "kB", let kibibytes = Int(parts[1]) {
+                fields[parts[0]] = kibibytes * 1024
+            }
+        }
+        guard let peak = fields["VmHWM"], let resident = fields["VmRSS"] else { return nil }
+        peakResidentBytes = peak
+        residentBytes = resident
+    }
+
+    public var peakMebibytes: Double { Double(peakResidentBytes) / 1_048_576 }
+    public var residentMebibytes: Double { Double(residentBytes) / 1_048_576 }
+}
