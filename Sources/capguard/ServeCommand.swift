@@ -68,8 +68,12 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("\(name) must be positive")
         }
         // Also keeps it positive, as --max-body-bytes is.
-        if maxBufferedRequestBytes < maxBodyBytes {
-            throw ValidationError("--max-buffered-request-bytes must be at least --max-body-bytes, or the largest body is never accepted")
+        var limits = HTTPServerLimits()
+        limits.maxBufferedRequestBytes = maxBufferedRequestBytes
+        if maxBufferedRequestBytes - limits.smallRequestReserveBytes < maxBodyBytes {
+            throw ValidationError(
+                "--max-buffered-request-bytes must hold --max-body-bytes besides the part kept for small requests "
+                    + "(a quarter, at most 4 MiB), or the largest body is never accepted")
         }
     }
 

@@ -107,7 +107,7 @@ struct ServeCommandTests {
     }
 
     @Test func theBufferedRequestBytesFlagSetsTheBudgetAcrossConnections() throws {
-        let server = try ServeProcess(["--max-body-bytes", "100000", "--max-buffered-request-bytes", "150000"])
+        let server = try ServeProcess(["--max-body-bytes", "100000", "--max-buffered-request-bytes", "200000"])
         defer { server.terminate() }
         let request = Array("POST /validate HTTP/1.1\r\nHost: capguard\r\nContent-Length: 100000\r\n\r\n".utf8)
             + [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
