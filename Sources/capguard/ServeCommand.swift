@@ -38,7 +38,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Largest request body in bytes; larger ones get 413.")
     var maxBodyBytes: Int = HTTPServerLimits().maxBodyBytes
 
-    @Option(help: "Bytes all connections together may hold for requests still arriving; a request that needs more gets 503.")
+    @Option(help: "Bytes all connections together may hold for requests still arriving; a request that needs more gets 503. The last quarter (at most 4 MiB) is kept for requests holding at most 128 KiB, such as probes and ordinary reviews.")
     var maxBufferedRequestBytes: Int = HTTPServerLimits().maxBufferedRequestBytes
 
     @Option(help: "Largest request line and headers in bytes; larger ones get 431.")

@@ -25,6 +25,8 @@ struct ServeCommandTests {
     @Test("flags that do not go together exit two", arguments: [
         ["--tls-cert", "/tmp/x.crt"], ["--client-ca", "/tmp/ca.crt"], ["--read-timeout", "0"], ["--listen", "nowhere"],
         ["--max-buffered-request-bytes", "1000"],
+        // The largest body would fit only by taking the part kept for small requests.
+        ["--max-body-bytes", "100000", "--max-buffered-request-bytes", "120000"],
     ])
     func badFlags(arguments: [String]) throws {
         let result = try CapGuardProcess.run(["serve"] + arguments)
