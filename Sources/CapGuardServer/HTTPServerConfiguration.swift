@@ -29,12 +29,25 @@ public struct HTTPServerLimits: Sendable, Equatable {
     /// A review carries the object and its old version, each up to etcd's 1.5 MiB; above it: 413.
     public var maxBodyBytes: Int
     /// Bytes held for requests still being received (buffers and bodies), all connections together; a
-    /// request that needs more gets 503. Room for four bodies of the largest size, or thousands of ordinary
-    /// reviews. With `maxConnections` it bounds the process: about 21 MiB at rest, plus this, plus per
-    /// connection about 46 KiB of its own state and OpenSSL's buffers (a client that stops mid-record, or
-    /// leaves answers unread) and up to 64 KiB of kernel socket queues, which the pod's memory cgroup is
-    /// charged for too. The defaults come to at most about 100 MiB, inside the Deployment's 128 Mi limit.
+    /// request that needs more gets 503. Room for three bodies of the largest size (each is a little over 6
+    /// MiB with its read buffer, so a fourth never fit) besides `smallRequestReserveBytes`, or thousands of
+    /// ordinary reviews. With `maxConnections` it bounds the process: about 21 MiB at rest, plus this (the
+    /// reserve is part of it, not added to it), plus per connection about 46 KiB of its own state and
+    /// OpenSSL's buffers (a client that stops mid-record, or leaves answers unread) and up to 64 KiB of
+    /// kernel socket queues, which the pod's memory cgroup is charged for too. The defaults come to at most
+    /// about 100 MiB, inside the Deployment's 128 Mi limit.
     public var maxBufferedRequestBytes: Int
+    /// A request holding at most this much (buffer and body) may use `smallRequestReserveBytes`. A 50 KB
+    /// review holds 65 KiB at its peak (its body and a 16 KiB read), just over 64 KiB; the typical 4.5 KB
+    /// one about 9 KiB.
+    public static let smallRequestBytes = 128 * 1024
+    /// The last part of `maxBufferedRequestBytes`, which only requests of at most `smallRequestBytes` may
+    /// fill, so that clients holding large bodies cannot starve health probes and ordinary reviews: a quarter,
+    /// at most 4 MiB. With the defaults that is room for 32 requests at the threshold or over 400 typical
+    /// reviews at once, and the 20 MiB left for large bodies still take three of the largest.
+    public var smallRequestReserveBytes: Int {
+        min(4 * 1024 * 1024, maxBufferedRequestBytes / 4)
+    }
     /// Open connections; further ones are accepted and closed at once. An apiserver keeps tens to a few
     /// hundred; each costs memory that no budget can take back (see `maxBufferedRequestBytes`).
     public var maxConnections: Int

@@ -3,23 +3,39 @@ import Synchronization
 /// The bytes that all connections together may hold for requests they are still receiving (parser buffers
 /// and bodies). Each connection is bounded by the header and body limits alone; this bounds their sum, so
 /// that many connections each holding a large request cannot take the process past its memory limit.
+///
+/// The last `reserve` bytes are only for small requests, those holding at most `smallRequestBytes` in all:
+/// clients that fill the budget with large bodies still leave room for health probes and ordinary reviews,
+/// so that a memory attack does not become an outage through failed probes.
 final class RequestMemoryBudget: Sendable {
     let limit: Int
+    let reserve: Int
+    let smallRequestBytes: Int
     private let used = Atomic<Int>(0)
 
-    init(limit: Int) {
+    init(limit: Int, reserve: Int, smallRequestBytes: Int) {
         self.limit = limit
+        self.reserve = reserve
+        self.smallRequestBytes = smallRequestBytes
+    }
+
+    convenience init(limits: HTTPServerLimits) {
+        self.init(
+            limit: limits.maxBufferedRequestBytes, reserve: limits.smallRequestReserveBytes,
+            smallRequestBytes: HTTPServerLimits.smallRequestBytes)
     }
 
     var usedBytes: Int {
         used.load(ordering: .relaxed)
     }
 
-    /// Takes `bytes`; false, taking nothing, when that would go over the limit.
-    func acquire(_ bytes: Int) -> Bool {
+    /// Takes `bytes` more for a request that will then hold `total`; false, taking nothing, when that would
+    /// go over the limit, or into the reserve for a request that is no longer small.
+    func acquire(_ bytes: Int, toHold total: Int) -> Bool {
+        let ceiling = total <= smallRequestBytes ? limit : limit - reserve
         var current = used.load(ordering: .relaxed)
         while true {
-            guard bytes <= limit - current else { return false }
+            guard bytes <= ceiling - current else { return false }
             let (exchanged, original) = used.compareExchange(
                 expected: current, desired: current + bytes, ordering: .relaxed)
             if exchanged { return true }
@@ -43,10 +59,11 @@ struct RequestMemoryLease {
         self.budget = budget
     }
 
-    /// Holds `bytes` in all; false, still holding what it held, when growing that far would exceed the budget.
+    /// Holds `bytes` in all; false, still holding what it held, when growing that far would exceed the budget
+    /// (or the part of it open to a request of that size).
     mutating func hold(_ bytes: Int) -> Bool {
         if bytes > held {
-            guard budget.acquire(bytes - held) else { return false }
+            guard budget.acquire(bytes - held, toHold: bytes) else { return false }
         } else {
             budget.adjust(by: bytes - held)
         }

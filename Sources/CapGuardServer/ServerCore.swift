@@ -41,7 +41,7 @@ final class ServerCore: Sendable {
     init(configuration: HTTPServerConfiguration, router: Router, tls: TLSContextStore, counters: ServerCounters, logger: Logger) {
         self.router = router
         limits = configuration.limits
-        requestMemory = RequestMemoryBudget(limit: configuration.limits.maxBufferedRequestBytes)
+        requestMemory = RequestMemoryBudget(limits: configuration.limits)
         timeouts = Timeouts(
             read: configuration.limits.readTimeout.nanoseconds,
             idle: configuration.limits.idleTimeout.nanoseconds,

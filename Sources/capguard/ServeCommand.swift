@@ -38,7 +38,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Largest request body in bytes; larger ones get 413.")
     var maxBodyBytes: Int = HTTPServerLimits().maxBodyBytes
 
-    @Option(help: "Bytes all connections together may hold for requests still arriving; a request that needs more gets 503.")
+    @Option(help: "Bytes all connections together may hold for requests still arriving; a request that needs more gets 503. The last quarter (at most 4 MiB) is kept for requests holding at most 128 KiB, such as probes and ordinary reviews.")
     var maxBufferedRequestBytes: Int = HTTPServerLimits().maxBufferedRequestBytes
 
     @Option(help: "Largest request line and headers in bytes; larger ones get 431.")
@@ -67,8 +67,12 @@ struct ServeCommand: ParsableCommand {
         try FlagRange.bytes.check("--max-header-bytes", maxHeaderBytes, within: 64...(1 << 20))
         try FlagRange.count.check("--max-connections", maxConnections, within: 1...1_000_000)
         try FlagRange.bytes.check("--max-buffered-request-bytes", maxBufferedRequestBytes, within: 1...(4 << 30))
-        if maxBufferedRequestBytes < maxBodyBytes {
-            throw ValidationError("--max-buffered-request-bytes must be at least --max-body-bytes, or the largest body is never accepted")
+        var limits = HTTPServerLimits()
+        limits.maxBufferedRequestBytes = maxBufferedRequestBytes
+        if maxBufferedRequestBytes - limits.smallRequestReserveBytes < maxBodyBytes {
+            throw ValidationError(
+                "--max-buffered-request-bytes must hold --max-body-bytes besides the part kept for small requests "
+                    + "(a quarter, at most 4 MiB), or the largest body is never accepted")
         }
     }
 

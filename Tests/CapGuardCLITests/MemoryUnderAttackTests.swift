@@ -21,7 +21,16 @@ struct MemoryUnderAttackTests {
         let memory = try #require(ProcessMemory(pid: server.process.processIdentifier))
         print("peak RSS under \(attack): \(String(format: "%.1f", memory.peakMebibytes)) MiB (now \(String(format: "%.1f", memory.residentMebibytes)) MiB)")
         #expect(memory.peakResidentBytes < Self.peakBound, "peak RSS \(memory.peakMebibytes) MiB under \(attack)")
+        try expectProbesAndReviewsAnswered(server)
+    }
+
+    /// The kubelet's probes and an ordinary review from the apiserver.
+    private func expectProbesAndReviewsAnswered(_ server: ServeProcess) throws {
         #expect(try Curl.get(port: server.port, "/healthz").status == 200)
+        #expect(try Curl.get(port: server.port, "/readyz").status == 200)
+        let review = try Curl.post(port: server.port, "/validate", try Fixtures.body("pod-create-no-drop.json"))
+        #expect(review.status == 200)
+        #expect(review.review?["allowed"] as? Bool == false)
     }
 
     private static let chunkedHead = "POST /validate HTTP/1.1\r\nHost: capguard\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -100,11 +109,82 @@ struct MemoryUnderAttackTests {
         return line.flatMap { Int($0.split(separator: " ").last!) } ?? 0
     }
 
+    private static func bufferedRequestBytes(port: Int) throws -> Int {
+        let line = try Curl.get(port: port, "/metrics").text.split(separator: "\n")
+            .first { $0.hasPrefix("capguard_buffered_request_bytes ") }
+        return line.flatMap { Int($0.split(separator: " ").last!) } ?? 0
+    }
+
+    private static func waitForBufferedRequestBytes(atLeast bytes: Int, port: Int) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while try bufferedRequestBytes(port: port) < bytes {
+            try #require(Date() < deadline, "the server did not take \(bytes) bytes within 10 s")
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
+    /// A POST to /validate with a body of `length` bytes, but for its last byte.
+    private static func requestOneByteShort(length: Int) -> [UInt8] {
+        Array("POST /validate HTTP/1.1\r\nHost: capguard\r\nContent-Type: application/json\r\nContent-Length: \(length)\r\n\r\n".utf8)
+            + [UInt8](repeating: UInt8(ascii: "x"), count: length - 1)
+    }
+
+    @Test func probesAndReviewsAreAnsweredFromTheReserveWhileLargeBodiesFillTheRest() throws {
+        // 1 MiB: the last 256 KiB only for requests holding at most 128 KiB.
+        let budget = 1024 * 1024
+        let openToLarge = budget - budget / 4
+        let server = try ServeProcess(Self.readTimeout + ["--max-body-bytes", "500000", "--max-buffered-request-bytes", "\(budget)"])
+        defer { server.terminate() }
+        // Large bodies take what is open to them: 700 KB of the 768 KiB.
+        var held = try [500_000, 200_000].map { length in
+            let client = try RawTLSClient(port: server.port)
+            try client.send(Self.requestOneByteShort(length: length))
+            return client
+        }
+        try Self.waitForBufferedRequestBytes(atLeast: 700_000, port: server.port)
+        // A small one may go beyond, into the reserve.
+        held.append(try RawTLSClient(port: server.port))
+        try held[2].send(Self.requestOneByteShort(length: 90_000))
+        try Self.waitForBufferedRequestBytes(atLeast: 790_000, port: server.port)
+        #expect(try Self.bufferedRequestBytes(port: server.port) > openToLarge)
+
+        try expectProbesAndReviewsAnswered(server)
+        // A further large body would fit in what is left of the whole budget, but not outside the reserve.
+        let refused = try RawTLSClient(port: server.port)
+        try? refused.send(Self.requestOneByteShort(length: 140_000) + [UInt8(ascii: "x")])
+        #expect(refused.responseStatus() == 503)
+        #expect(try Self.limitHits("buffered_request_bytes", port: server.port) == 1)
+
+        held.removeAll()
+        let deadline = Date().addingTimeInterval(10)
+        // What is left is the head of the /metrics request asking.
+        var left = try Self.bufferedRequestBytes(port: server.port)
+        while left > 1024 {
+            try #require(Date() < deadline, "\(left) held bytes not given back within 10 s")
+            left = try Self.bufferedRequestBytes(port: server.port)
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
     @Test func manyConnectionsEachHoldingALargeBodyOneByteShort() throws {
         let server = try ServeProcess(Self.readTimeout)
         defer { server.terminate() }
         var (held, cutOff) = try Self.holdLargeBodies(count: 20, port: server.port)
-        try expectBoundedAndAlive(server, after: "20 connections holding a 6 MiB body one byte short (\(cutOff) cut off while sending)")
+        // Three of the largest fit; smaller large bodies fill what they leave, as far as large requests may.
+        for length in [1024 * 1024, 256 * 1024, 160 * 1024] {
+            for _ in 0..<8 {
+                let client = try RawTLSClient(port: server.port)
+                guard (try? client.send(Self.requestOneByteShort(length: length))) != nil else { break }
+                held.append(client)
+            }
+        }
+        let openToLarge = 20 * 1024 * 1024
+        try Self.waitForBufferedRequestBytes(atLeast: openToLarge - 512 * 1024, port: server.port)
+        let heldBytes = try Self.bufferedRequestBytes(port: server.port)
+        // Large bodies stop where the part kept for small requests (4 MiB) begins.
+        #expect(heldBytes <= openToLarge)
+        try expectBoundedAndAlive(server, after: "20 connections holding a 6 MiB body one byte short, then smaller large ones "
+            + "(\(cutOff) cut off while sending, \(heldBytes / 1024) KiB held)")
         #expect(try Self.limitHits("buffered_request_bytes", port: server.port) > 0)
         held.removeAll()
         try expectBoundedAndAlive(server, after: "their close")

@@ -25,6 +25,8 @@ struct ServeCommandTests {
     @Test("flags that do not go together exit two", arguments: [
         ["--tls-cert", "/tmp/x.crt"], ["--client-ca", "/tmp/ca.crt"], ["--read-timeout", "0"], ["--listen", "nowhere"],
         ["--max-buffered-request-bytes", "1000"],
+        // The largest body would fit only by taking the part kept for small requests.
+        ["--max-body-bytes", "100000", "--max-buffered-request-bytes", "120000"],
     ])
     func badFlags(arguments: [String]) throws {
         let result = try CapGuardProcess.run(["serve"] + arguments)
@@ -120,7 +122,7 @@ struct ServeCommandTests {
     }
 
     @Test func theBufferedRequestBytesFlagSetsTheBudgetAcrossConnections() throws {
-        let server = try ServeProcess(["--max-body-bytes", "100000", "--max-buffered-request-bytes", "150000"])
+        let server = try ServeProcess(["--max-body-bytes", "100000", "--max-buffered-request-bytes", "200000"])
         defer { server.terminate() }
         let request = Array("POST /validate HTTP/1.1\r\nHost: capguard\r\nContent-Length: 100000\r\n\r\n".utf8)
             + [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)

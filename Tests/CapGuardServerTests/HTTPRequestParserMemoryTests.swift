@@ -42,7 +42,7 @@ struct HTTPRequestParserMemoryTests {
     }
 
     private func feed(_ input: [UInt8], step: Int, limits: HTTPServerLimits = limits, budgetLimit: Int = .max) -> (Run, RequestMemoryBudget) {
-        let budget = RequestMemoryBudget(limit: budgetLimit)
+        let budget = RequestMemoryBudget(limit: budgetLimit, reserve: 0, smallRequestBytes: 0)
         var parser = HTTPRequestParser(limits: limits, memory: RequestMemoryLease(budget: budget))
         return (feed(input, step: step, into: &parser, budget: budget), budget)
     }
@@ -99,7 +99,7 @@ struct HTTPRequestParserMemoryTests {
     func contentLengthBodyOneByteShort() {
         let length = 300_000
         let input = Array("POST /e HTTP/1.1\r\nContent-Length: \(length)\r\n\r\n".utf8) + [UInt8](repeating: 0x61, count: length - 1)
-        let budget = RequestMemoryBudget(limit: .max)
+        let budget = RequestMemoryBudget(limit: .max, reserve: 0, smallRequestBytes: 0)
         var parser = HTTPRequestParser(limits: Self.limits, memory: RequestMemoryLease(budget: budget))
         let run = feed(input, step: 16 * 1024, into: &parser, budget: budget)
         #expect(run.events.isEmpty)
@@ -123,7 +123,7 @@ struct HTTPRequestParserMemoryTests {
 
     @Test("connections share one budget: the second is refused while the first holds it, served once it is back")
     func sharedBudget() throws {
-        let budget = RequestMemoryBudget(limit: 150_000)
+        let budget = RequestMemoryBudget(limit: 150_000, reserve: 0, smallRequestBytes: 0)
         let body = [UInt8](repeating: 0x61, count: 100_000)
         let request = Array("POST /e HTTP/1.1\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
         var first = HTTPRequestParser(limits: Self.limits, memory: RequestMemoryLease(budget: budget))
@@ -141,7 +141,7 @@ struct HTTPRequestParserMemoryTests {
 
     @Test("keep-alive requests one after another leave nothing held between them")
     func idleHoldsNothing() {
-        let budget = RequestMemoryBudget(limit: .max)
+        let budget = RequestMemoryBudget(limit: .max, reserve: 0, smallRequestBytes: 0)
         var parser = HTTPRequestParser(limits: Self.limits, memory: RequestMemoryLease(budget: budget))
         for _ in 0..<3 {
             let run = feed(Array("POST /e HTTP/1.1\r\nContent-Length: 5000\r\n\r\n".utf8) + [UInt8](repeating: 0x61, count: 5000),

@@ -7,7 +7,7 @@ struct HTTPRequestParserTests {
 
     /// Feeds `input` in pieces of `step` bytes and collects every event.
     private func events(_ input: String, step: Int = .max, limits: HTTPServerLimits = limits) -> [HTTPRequestParser.Event] {
-        var parser = HTTPRequestParser(limits: limits, memory: RequestMemoryLease(budget: RequestMemoryBudget(limit: .max)))
+        var parser = HTTPRequestParser(limits: limits, memory: RequestMemoryLease(budget: RequestMemoryBudget(limit: .max, reserve: 0, smallRequestBytes: 0)))
         var events: [HTTPRequestParser.Event] = []
         let bytes = Array(input.utf8)
         var offset = 0
@@ -122,7 +122,7 @@ struct HTTPRequestParserTests {
 
     @Test("isMidRequest is true from the first byte of a request until it is complete")
     func midRequest() {
-        var parser = HTTPRequestParser(limits: Self.limits, memory: RequestMemoryLease(budget: RequestMemoryBudget(limit: .max)))
+        var parser = HTTPRequestParser(limits: Self.limits, memory: RequestMemoryLease(budget: RequestMemoryBudget(limit: .max, reserve: 0, smallRequestBytes: 0)))
         #expect(!parser.isMidRequest)
         Array("GET /a HT".utf8).withUnsafeBytes { parser.append($0) }
         #expect(parser.nextEvent() == nil)
