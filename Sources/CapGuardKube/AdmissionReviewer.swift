@@ -28,9 +28,9 @@ public struct AdmissionReviewer: Sendable {
             outcome.reason = .noPodSpec
             return outcome
         }
-        var existing: Set<Violation.Identity> = []
+        var existing = PreviousViolations()
         if request.operation == "UPDATE", let oldSpec = request.oldObject?.podSpec {
-            existing = policies.violationIdentities(oldSpec, namespace: namespace)
+            existing = policies.previousViolations(oldSpec, namespace: namespace)
         }
         let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace, existing: existing)
         outcome.exemptions = exemptImages

@@ -8,7 +8,7 @@ public struct Evaluation: Sendable, Hashable {
 
     /// The violations that decide: all of them, or on an UPDATE those the old object did not have.
     public var violations: FindingList<Violation>
-    /// On an UPDATE, the violations the old object already had (see `Violation.Identity`).
+    /// On an UPDATE, the violations the old object already had (see `PreviousViolations`).
     public var existingViolations: FindingList<Violation>
     public var advisories: FindingList<Advisory>
     public var skipped: Skip?
@@ -26,11 +26,11 @@ public struct Evaluation: Sendable, Hashable {
 /// Sorts what the checks report into an evaluation, as new or existing violations.
 struct EvaluationSink: FindingSink {
     var evaluation: Evaluation
-    /// The identities of the old object's violations; empty on a CREATE.
-    let existing: Set<Violation.Identity>
+    /// The old object's violations; empty on a CREATE.
+    let existing: PreviousViolations
 
     mutating func report(_ violation: Violation) {
-        if !existing.isEmpty && existing.contains(violation.identity) {
+        if !existing.isEmpty && existing.contains(violation) {
             evaluation.existingViolations.append(violation)
         } else {
             evaluation.violations.append(violation)

@@ -21,7 +21,7 @@ public struct PolicySet: Sendable, Hashable {
     /// Evaluates a pod spec with the policy of `namespace`, leaving out containers whose image is exempt;
     /// returns the exemptions that applied so that they can be logged. `existing` is as in `Policy.evaluate`.
     public func evaluate(
-        _ spec: PodSpec, namespace: String?, limits: FindingLimits = .default, existing: Set<Violation.Identity> = []
+        _ spec: PodSpec, namespace: String?, limits: FindingLimits = .default, existing: PreviousViolations = PreviousViolations()
     ) -> (evaluation: Evaluation, policy: Policy, exemptImages: [Exemption]) {
         let policy = policy(forNamespace: namespace)
         guard !exemptions.images.isEmpty else { return (policy.evaluate(spec, limits: limits, existing: existing), policy, []) }
@@ -34,9 +34,9 @@ public struct PolicySet: Sendable, Hashable {
         return (evaluation, policy, applied)
     }
 
-    /// The identities of every violation of `spec` under the policy of `namespace`, image exemptions
-    /// applied: an UPDATE's old object.
-    public func violationIdentities(_ spec: PodSpec, namespace: String?) -> Set<Violation.Identity> {
-        policy(forNamespace: namespace).violationIdentities(spec) { exemptions.matching(image: $0.image) != nil }
+    /// Every violation of `spec` under the policy of `namespace`, image exemptions applied: an UPDATE's old
+    /// object (see `Policy.previousViolations`).
+    public func previousViolations(_ spec: PodSpec, namespace: String?) -> PreviousViolations {
+        policy(forNamespace: namespace).previousViolations(spec) { exemptions.matching(image: $0.image) != nil }
     }
 }
