@@ -42,4 +42,19 @@ struct CheckOutputBoundTests {
         #expect(results.last?["omittedViolations"] == nil)
         #expect((report["summary"] as? [String: Any])?["violations"] as? Int == 15_001)
     }
+
+    @Test func advisoriesAreBoundedTheSameWay() throws {
+        let containers = (0..<60).map { "    - {name: c\($0), securityContext: {capabilities: {drop: [all]}}}\n" }.joined()
+        let files = try TemporaryFiles(["all.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n" + containers])
+        defer { files.remove() }
+        let text = try CapGuardProcess.run(["check", files.path("all.yaml")])
+        #expect(text.status == 0)
+        #expect(text.lines.filter { $0.contains("warning: Pod p: container") }.count == 50)
+        #expect(text.lines.contains("\(files.path("all.yaml")):1: warning: Pod p: and 10 more warnings"))
+        let json = try CapGuardProcess.run(["check", "--output", "json", files.path("all.yaml")])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let result = try #require((report["results"] as? [[String: Any]])?.first)
+        #expect((result["advisories"] as? [Any])?.count == 50)
+        #expect(result["omittedAdvisories"] as? Int == 10)
+    }
 }
