@@ -20,17 +20,17 @@ public enum TextSafety {
     }
 
     /// `text` in double quotes for a one-line message, with quotes, backslashes and every scalar of
-    /// `mustEscape` escaped (`\n`, `\u{202e}`); past `limit` scalars of the original it is cut, and says so
-    /// after the closing quote: `"aaa"... (1000 more characters)`.
-    public static func quoted(_ text: String, limit: Int = valueLimit) -> String {
-        let (body, rest) = escapedBody(text, limit: limit, quotes: true)
+    /// `mustEscape` escaped (`\n`, `\u{202e}`); past `valueLimit` scalars of the original it is cut, and says
+    /// so after the closing quote: `"aaa"... (1000 more characters)`.
+    public static func quoted(_ text: String) -> String {
+        let (body, rest) = escapedBody(text, quotes: true)
         return "\"" + body + "\"" + cutNote(rest)
     }
 
     /// `text` with every scalar of `mustEscape` escaped as in `quoted`, but no quotes added or escaped, cut
-    /// after `limit` scalars: for a log field that holds a value from a request.
-    public static func escaped(_ text: String, limit: Int = valueLimit) -> String {
-        let (body, rest) = escapedBody(text, limit: limit, quotes: false)
+    /// after `valueLimit` scalars: for a log field that holds a value from a request.
+    public static func escaped(_ text: String) -> String {
+        let (body, rest) = escapedBody(text, quotes: false)
         return body + cutNote(rest)
     }
 
@@ -42,8 +42,13 @@ public enum TextSafety {
         rest == 0 ? "" : "... (\(rest) more characters)"
     }
 
-    /// The escaped text of the first `limit` scalars, and how many scalars were left out.
-    private static func escapedBody(_ text: String, limit: Int, quotes: Bool) -> (String, Int) {
+    /// The escaped text of the first `valueLimit` scalars, and how many scalars were left out.
+    private static func escapedBody(_ text: String, quotes: Bool) -> (String, Int) {
+        let limit = valueLimit
+        // Most text needs nothing: return it without building a copy (log fields of every admission).
+        if text.utf8.count <= limit, !text.unicodeScalars.contains(where: { mustEscape($0) || (quotes && ($0 == "\"" || $0 == "\\")) }) {
+            return (text, 0)
+        }
         var out = ""
         var shown = 0
         let scalars = text.unicodeScalars

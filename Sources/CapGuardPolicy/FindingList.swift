@@ -43,11 +43,6 @@ public struct FindingList<Finding: ContainerFinding>: Sendable, Hashable, Random
         self.limits = limits
     }
 
-    public init(_ findings: [Finding], limits: FindingLimits = .default) {
-        self.limits = limits
-        for finding in findings { append(finding) }
-    }
-
     /// Every finding appended, kept or not.
     public var totalCount: Int { kept.count + omittedCount }
 
