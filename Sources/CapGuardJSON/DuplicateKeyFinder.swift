@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Finds the first object in a JSON document that repeats a key.
 ///
 /// Go's encoding/json, which the apiserver and kubectl use, keeps the last of repeated keys; Foundation's
@@ -45,40 +51,63 @@ public enum DuplicateKeyFinder {
         json.withUnsafeBufferPointer { first(in: $0) }
     }
 
+    /// On the path of every review, so the bytes between structural characters are skipped through a table,
+    /// and each string in one pass that also notes whether it has escapes.
     public static func first(in json: UnsafeBufferPointer<UInt8>) -> Duplicate? {
+        guard let bytes = json.baseAddress else { return nil }
+        let count = json.count
         var frames: [Frame] = []
         var keys: [RawKey] = []
         // After "{" or ",", inside an object, the next string is a key.
         var expectingKey = false
         var position = 0
-        while position < json.count {
-            switch json[position] {
+        while position < count {
+            let byte = bytes[position]
+            guard isStructural(byte) else {
+                position += 1
+                continue
+            }
+            switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                let isObject = json[position] == UInt8(ascii: "{")
-                frames.append(Frame(isObject: isObject, firstKey: keys.count))
-                expectingKey = isObject
+                frames.append(Frame(isObject: byte == UInt8(ascii: "{"), firstKey: keys.count))
+                expectingKey = byte == UInt8(ascii: "{")
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if let frame = frames.popLast() { keys.removeSubrange(frame.firstKey...) }
                 expectingKey = false
             case UInt8(ascii: ","):
                 guard !frames.isEmpty else { break }
                 if frames[frames.count - 1].isObject { expectingKey = true } else { frames[frames.count - 1].index += 1 }
-            case UInt8(ascii: "\""):
-                let end = stringEnd(json, from: position + 1)
+            default: // the quote that opens a string
+                var end = position + 1
+                var hasEscapes = false
+                while end < count, bytes[end] != UInt8(ascii: "\"") {
+                    if bytes[end] == UInt8(ascii: "\\") {
+                        hasEscapes = true
+                        end += 1
+                    }
+                    end += 1
+                }
+                end = min(end, count)
                 if expectingKey, !frames.isEmpty, frames[frames.count - 1].isObject {
-                    let key = RawKey(start: position + 1, end: end, hasEscapes: json[position + 1..<end].contains(UInt8(ascii: "\\")))
+                    let key = RawKey(start: position + 1, end: end, hasEscapes: hasEscapes)
                     if !insert(key, into: &frames[frames.count - 1], keys: &keys, json) {
                         return Duplicate(path: path(frames, json), key: String(decoding: unescaped(json, key), as: UTF8.self))
                     }
                     expectingKey = false
                 }
                 position = end
-            default:
-                break
             }
             position += 1
         }
         return nil
+    }
+
+    /// `{`, `}`, `[`, `]`, `,` and `"`: the bytes the scan acts on, as bits of two words.
+    private static func isStructural(_ byte: UInt8) -> Bool {
+        // ASCII 0x22 (") and 0x2C (,) in the low word; 0x5B ([), 0x5D (]), 0x7B ({), 0x7D (}) in the high word.
+        let low: UInt64 = 1 << 0x22 | 1 << 0x2C
+        let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x5D - 64) | 1 << (0x7B - 64) | 1 << (0x7D - 64)
+        return byte < 64 ? low >> byte & 1 != 0 : byte < 128 && high >> (byte - 64) & 1 != 0
     }
 
     /// Adds `key` to the object of `frame`; false if the object already has it.
@@ -96,20 +125,8 @@ public enum DuplicateKeyFinder {
 
     private static func same(_ a: RawKey, _ b: RawKey, _ json: UnsafeBufferPointer<UInt8>) -> Bool {
         if a.hasEscapes || b.hasEscapes { return unescaped(json, a) == unescaped(json, b) }
-        return a.end - a.start == b.end - b.start && json[a.start..<a.end].elementsEqual(json[b.start..<b.end])
-    }
-
-    /// The index of the quote that closes the string whose first byte is at `start` (or the end).
-    private static func stringEnd(_ json: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var index = start
-        while index < json.count {
-            switch json[index] {
-            case UInt8(ascii: "\\"): index += 2
-            case UInt8(ascii: "\""): return index
-            default: index += 1
-            }
-        }
-        return json.count
+        let length = a.end - a.start
+        return length == b.end - b.start && (length == 0 || memcmp(json.baseAddress! + a.start, json.baseAddress! + b.start, length) == 0)
     }
 
     /// The UTF-8 bytes a JSON string stands for, as Go decodes them (a lone surrogate becomes U+FFFD).
