@@ -17,30 +17,38 @@ public struct LineBudget: Sendable, Hashable {
     public let each: Int
     /// Scalars between two lines once they are joined (0 for a list).
     public let separator: Int
+    /// Whether a line repeated is kept once, as the apiserver does with warnings.
+    public let dropsRepeats: Bool
 
     /// The `warnings` of a response: the apiserver's own limits.
-    public static let warnings = LineBudget(total: 4096, each: 256, separator: 0)
+    public static let warnings = LineBudget(total: 4096, each: 256, separator: 0, dropsRepeats: true)
     /// `status.message` of a denial, one violation per line: what kubectl prints after "denied the request:".
     public static let statusMessage = LineBudget(total: 16384, each: 2048, separator: 1)
     /// The `violations` audit annotation, warnings joined by "; ": stored with every audit event.
     public static let auditAnnotation = LineBudget(total: 4096, each: 256, separator: 2)
 
-    public init(total: Int, each: Int, separator: Int) {
+    public init(total: Int, each: Int, separator: Int, dropsRepeats: Bool = false) {
         self.total = total
         self.each = each
         self.separator = separator
+        self.dropsRepeats = dropsRepeats
     }
 
-    /// `lines`, each cut to `each` scalars and repeated ones kept once, as many as fit, then one line from
-    /// `more` with the count of lines that did not fit plus `omitted` (lines left out before).
+    /// `lines`, each cut to `each` scalars (and repeated ones kept once if `dropsRepeats`), as many as fit,
+    /// then one line from `more` with the count of lines that did not fit plus `omitted` (lines left out
+    /// before).
     public func fit(_ lines: [String], omitted: Int = 0, more: (Int) -> String) -> [String] {
-        var seen = Set<String>()
-        let unique = lines.filter { seen.insert($0).inserted }
+        var unique = lines
+        if dropsRepeats && lines.count > 1 {
+            var seen = Set<String>()
+            unique = lines.filter { seen.insert($0).inserted }
+        }
         var kept: [String] = []
+        kept.reserveCapacity(unique.count + 1)
         var used = 0
         for (index, line) in unique.enumerated() {
-            let cut = Self.cut(line, to: each)
-            let cost = cut.unicodeScalars.count + (kept.isEmpty ? 0 : separator)
+            let (cut, length) = Self.cut(line, to: each)
+            let cost = length + (kept.isEmpty ? 0 : separator)
             let after = unique.count - index - 1 + omitted
             let reserve = after > 0 ? more(after).unicodeScalars.count + separator : 0
             if used + cost + reserve > total { return kept + [more(unique.count - index + omitted)] }
@@ -50,12 +58,14 @@ public struct LineBudget: Sendable, Hashable {
         return omitted > 0 ? kept + [more(omitted)] : kept
     }
 
-    /// `line` if it has at most `limit` scalars, else its first `limit - 3` scalars and "...".
-    static func cut(_ line: String, to limit: Int) -> String {
+    /// `line` if it has at most `limit` scalars, else its first `limit - 3` scalars and "...", with its length
+    /// in scalars.
+    static func cut(_ line: String, to limit: Int) -> (String, Int) {
         let scalars = line.unicodeScalars
-        guard scalars.count > limit else { return line }
+        let count = scalars.count
+        guard count > limit else { return (line, count) }
         var cut = String.UnicodeScalarView(scalars.prefix(limit - 3))
         cut.append(contentsOf: "...".unicodeScalars)
-        return String(cut)
+        return (String(cut), limit)
     }
 }

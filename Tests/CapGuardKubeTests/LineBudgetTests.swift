@@ -76,6 +76,7 @@ struct LineBudgetTests {
 
     @Test func repeatedLinesAreKeptOnceAsTheApiserverDoes() {
         #expect(LineBudget.warnings.fit(["a", "b", "a"], more: more) == ["a", "b"])
+        #expect(LineBudget.statusMessage.fit(["a", "a"], more: more) == ["a", "a"])
     }
 
     @Test func joinedLinesCountTheirSeparators() {
