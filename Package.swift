@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layers, each importing only those below it:
 //   COpenSSL, CYAML (system libraries)
-//   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree), CapGuardJSON (JSON string literals)
+//   CapGuardJSON (JSON string literals, and which text is escaped wherever capguard writes it)
+//   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree)
 //   CapGuardKube (Kubernetes objects, manifests), CapGuardConfig (policy file)
 //   CapGuardServer (HTTP/1.1 over TLS; knows nothing of Kubernetes)
 //   CapGuardWebhook (admission endpoints, metrics, wiring)
@@ -37,7 +38,7 @@ let package = Package(
             dependencies: ["COpenSSL"]
         ),
         .target(name: "CapGuardJSON"),
-        .target(name: "CapGuardPolicy"),
+        .target(name: "CapGuardPolicy", dependencies: ["CapGuardJSON"]),
         .target(
             name: "CapGuardYAML",
             dependencies: ["CYAML"]
@@ -67,6 +68,7 @@ let package = Package(
         .target(
             name: "CapGuardWebhook",
             dependencies: [
+                "CapGuardJSON",
                 "CapGuardPolicy",
                 "CapGuardKube",
                 "CapGuardConfig",

@@ -3,7 +3,7 @@
 public enum JSONText {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// A JSON string literal, escaping what RFC 8259 requires.
+    /// A JSON string literal, escaping what RFC 8259 requires and every scalar of `TextSafety.mustEscape`.
     public static func string(_ text: String) -> String {
         var bytes: [UInt8] = []
         append(text, to: &bytes)
@@ -11,23 +11,55 @@ public enum JSONText {
     }
 
     /// Appends `text` as a JSON string literal, copying runs that need no escape at once.
+    ///
+    /// Besides what RFC 8259 requires, the scalars of `TextSafety.mustEscape` are written as `\uXXXX`, so a
+    /// log line read raw (`kubectl logs`) shows them instead of obeying them. They all start with one of
+    /// the lead bytes 0x7F, 0xC2, 0xE2 and 0xEF, so other bytes stay on the fast path.
     public static func append(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var runStart = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                let length: Int
+                let scalar: UInt32
+                switch byte {
+                case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x7F:
+                    (length, scalar) = (1, UInt32(byte))
+                // A String is valid UTF-8: a lead byte is always followed by its continuation bytes.
+                case 0xC2:
+                    let value = UInt32(utf8[index + 1] & 0x3F) | 0x80
+                    guard value < 0xA0 else {
+                        index += 2
+                        continue
+                    }
+                    (length, scalar) = (2, value)
+                case 0xE2, 0xEF:
+                    let value = UInt32(byte & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
+                    guard Unicode.Scalar(value).map(TextSafety.mustEscape) == true else {
+                        index += 3
+                        continue
+                    }
+                    (length, scalar) = (3, value)
+                default:
+                    index += 1
+                    continue
+                }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
-                case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+                switch scalar {
+                case 0x22, 0x5C: bytes.append(UInt8(scalar))
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
                 default:
-                    bytes += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+                    bytes += [UInt8(ascii: "u"), hexDigits[Int(scalar >> 12)], hexDigits[Int(scalar >> 8 & 0xF)],
+                              hexDigits[Int(scalar >> 4 & 0xF)], hexDigits[Int(scalar & 0xF)]]
                 }
-                runStart = index + 1
+                index += length
+                runStart = index
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }

@@ -28,7 +28,11 @@ public struct AdmissionReviewer: Sendable {
             outcome.reason = .noPodSpec
             return outcome
         }
-        let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace)
+        var existing = PreviousViolations()
+        if request.operation == "UPDATE", let oldSpec = request.oldObject?.podSpec {
+            existing = policies.previousViolations(oldSpec, namespace: namespace)
+        }
+        let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace, existing: existing)
         outcome.exemptions = exemptImages
         let formatter = ViolationFormatter(
             object: ObjectReference(kind: object.kind, namespace: namespace ?? object.metadata.namespace,
@@ -36,40 +40,41 @@ public struct AdmissionReviewer: Sendable {
             podSpecPath: workload.podSpecPath,
             policy: policy
         )
-        outcome.warnings = evaluation.advisories.map(formatter.warning(for:))
+        var warnings = evaluation.advisories.map(formatter.warning(for:))
+        var omittedWarnings = evaluation.advisories.omittedCount
+        func finished() -> AdmissionOutcome {
+            outcome.warnings = LineBudget.warnings.fit(warnings, omitted: omittedWarnings, more: ViolationFormatter.moreWarnings)
+            return outcome
+        }
         if evaluation.skipped == .windowsPod {
             outcome.reason = .windowsPod
             outcome.auditAnnotations["skipped"] = "windows pod: Linux capabilities do not apply"
-            return outcome
+            return finished()
         }
-        guard !evaluation.violations.isEmpty else { return outcome }
-
-        var blocking = evaluation.violations
-        var existing: [Violation] = []
-        if request.operation == "UPDATE", let oldSpec = request.oldObject?.podSpec {
-            blocking = evaluation.violations(notIn: policies.evaluate(oldSpec, namespace: namespace).evaluation)
-            let blockingSet = Set(blocking)
-            existing = evaluation.violations.filter { !blockingSet.contains($0) }
-        }
-        outcome.violationCount = blocking.count
-        outcome.existingViolationCount = existing.count
-        outcome.messages = blocking.map(formatter.message(for:))
-        outcome.warnings += existing.map(formatter.warning(for:))
+        let blocking = evaluation.violations, existingViolations = evaluation.existingViolations
+        outcome.violationCount = blocking.totalCount
+        outcome.existingViolationCount = existingViolations.totalCount
+        warnings += existingViolations.map(formatter.warning(for:))
+        omittedWarnings += existingViolations.omittedCount
         guard !blocking.isEmpty else {
-            outcome.reason = .existingViolationsOnly
-            return outcome
+            if !existingViolations.isEmpty { outcome.reason = .existingViolationsOnly }
+            return finished()
         }
         outcome.reason = .violations
+        outcome.messages = LineBudget.statusMessage.fit(
+            blocking.map(formatter.message(for:)), omitted: blocking.omittedCount, more: ViolationFormatter.moreViolations)
         let blockingWarnings = blocking.map(formatter.warning(for:))
-        outcome.auditAnnotations["violations"] = blockingWarnings.joined(separator: "; ")
+        outcome.auditAnnotations["violations"] = LineBudget.auditAnnotation.fit(
+            blockingWarnings, omitted: blocking.omittedCount, more: ViolationFormatter.moreViolations).joined(separator: "; ")
         switch outcome.mode {
         case .enforce:
             outcome.decision = .denied
         case .audit:
             outcome.decision = .auditedViolation
-            outcome.warnings = blockingWarnings + outcome.warnings
+            warnings = blockingWarnings + warnings
+            omittedWarnings += blocking.omittedCount
         }
-        return outcome
+        return finished()
     }
 }
 
@@ -99,11 +104,14 @@ public struct AdmissionOutcome: Sendable, Hashable {
     public var mode: EnforcementMode
     public var decision: Decision = .allowed
     public var reason: Reason = .compliant
-    /// Full messages of the violations that decide (all of them on CREATE, the new ones on UPDATE).
+    /// Full messages of the violations that decide (all of them on CREATE, the new ones on UPDATE), within
+    /// `LineBudget.statusMessage`, the last saying how many were left out if any were.
     public var messages: [String] = []
+    /// Within `LineBudget.warnings`.
     public var warnings: [String] = []
     public var auditAnnotations: [String: String] = [:]
     public var exemptions: [Exemption] = []
+    /// Every violation that decides, those left out of `messages` included.
     public var violationCount = 0
     public var existingViolationCount = 0
 
@@ -117,7 +125,6 @@ public struct AdmissionOutcome: Sendable, Hashable {
         let status: AdmissionResponse.Status? = decision == .denied
             ? AdmissionResponse.Status(code: 403, reason: "Forbidden", message: messages.joined(separator: "\n"))
             : nil
-        let warnings = WarningBudget.fit(warnings)
         return AdmissionResponse(
             uid: uid,
             allowed: decision != .denied,
@@ -125,29 +132,5 @@ public struct AdmissionOutcome: Sendable, Hashable {
             warnings: warnings.isEmpty ? nil : warnings,
             auditAnnotations: auditAnnotations.isEmpty ? nil : auditAnnotations
         )
-    }
-}
-
-/// Keeps warnings within what the apiserver passes on intact: past 4096 characters in all it cuts each
-/// warning to 256 characters and drops the rest, so capguard trims first and says how many it left out.
-enum WarningBudget {
-    static let total = 4096
-    static let each = 256
-
-    static func fit(_ warnings: [String]) -> [String] {
-        var kept: [String] = []
-        var used = 0
-        for (index, warning) in warnings.enumerated() {
-            let line = warning.count > each ? String(warning.prefix(each - 3)) + "..." : warning
-            let remaining = warnings.count - index - 1
-            let reserve = remaining > 0 ? 64 : 0
-            if used + line.count + reserve > total {
-                kept.append("... and \(warnings.count - index) more violations; run capguard check for all of them")
-                break
-            }
-            kept.append(line)
-            used += line.count
-        }
-        return kept
     }
 }

@@ -45,6 +45,8 @@ public struct ManifestChecker: Sendable {
                 container: advisory.container.name, message: formatter.message(for: advisory)
             )
         }
+        result.omittedViolations = evaluation.violations.omittedCount
+        result.omittedAdvisories = evaluation.advisories.omittedCount
         result.status = evaluation.violations.isEmpty ? .compliant : .violating
         return result
     }
@@ -74,7 +76,11 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
     public let line: Int
     public let object: ObjectReference
     public var status: Status = .compliant
+    /// The findings kept within `FindingLimits`, violations first.
     public var findings: [Finding] = []
+    /// Violations and advisories counted but left out of `findings`.
+    public var omittedViolations = 0
+    public var omittedAdvisories = 0
     public var exemptions: [String] = []
 
     public init(source: String, line: Int, object: ObjectReference) {
@@ -85,7 +91,12 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
 
     public var violations: [Finding] { findings.filter(\.isViolation) }
 
-    private enum CodingKeys: String, CodingKey { case file, line, kind, namespace, name, status, violations, advisories, exemptions }
+    /// Every violation of the object, those left out of `findings` included.
+    public var violationCount: Int { violations.count + omittedViolations }
+
+    private enum CodingKeys: String, CodingKey {
+        case file, line, kind, namespace, name, status, violations, advisories, omittedViolations, omittedAdvisories, exemptions
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -97,6 +108,8 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         try container.encode(status, forKey: .status)
         try container.encode(violations, forKey: .violations)
         try container.encode(findings.filter { !$0.isViolation }, forKey: .advisories)
+        if omittedViolations > 0 { try container.encode(omittedViolations, forKey: .omittedViolations) }
+        if omittedAdvisories > 0 { try container.encode(omittedAdvisories, forKey: .omittedAdvisories) }
         try container.encode(exemptions, forKey: .exemptions)
     }
 }

@@ -1,6 +1,6 @@
 /// Rule 2: every entry of `securityContext.capabilities.add` must be a capability on the allowlist.
 enum AddedCapabilitiesCheck: ContainerCheck {
-    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into result: inout Evaluation) {
+    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into sink: inout some FindingSink) {
         guard let added = container.securityContext?.capabilities?.add else { return }
         for (index, entry) in added.enumerated() {
             let rule: Violation.Rule
@@ -10,7 +10,7 @@ enum AddedCapabilitiesCheck: ContainerCheck {
             case .all: rule = .addsAll(entry)
             case .unknown(let raw): rule = .unknownCapability(raw)
             }
-            result.violations.append(Violation(container: reference, rule: rule, field: "\(CapabilityField.add)[\(index)]"))
+            sink.report(Violation(container: reference, rule: rule, field: "\(CapabilityField.add)[\(index)]"))
         }
     }
 }

@@ -3,7 +3,7 @@
 /// Each rule is its own small type so that it can be read, tested and changed alone; `Policy.evaluate`
 /// runs them all over every container list.
 protocol ContainerCheck {
-    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into result: inout Evaluation)
+    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into sink: inout some FindingSink)
 }
 
 enum CapabilityField {

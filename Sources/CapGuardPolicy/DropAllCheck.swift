@@ -1,11 +1,11 @@
 /// Rule 1: `securityContext.capabilities.drop` must contain `ALL`.
 enum DropAllCheck: ContainerCheck {
-    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into result: inout Evaluation) {
+    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into sink: inout some FindingSink) {
         guard let securityContext = container.securityContext else {
-            return fail(.noSecurityContext, reference, &result)
+            return fail(.noSecurityContext, reference, &sink)
         }
         guard let capabilities = securityContext.capabilities else {
-            return fail(.noCapabilities, reference, &result)
+            return fail(.noCapabilities, reference, &sink)
         }
         var otherCaseSpelling: String?
         var capPrefixed: String?
@@ -18,16 +18,16 @@ enum DropAllCheck: ContainerCheck {
             }
         }
         if let spelling = otherCaseSpelling {
-            result.advisories.append(Advisory(container: reference, kind: .dropAllSpelling(spelling), field: CapabilityField.drop))
+            sink.report(Advisory(container: reference, kind: .dropAllSpelling(spelling), field: CapabilityField.drop))
             return
         }
         if let spelling = capPrefixed {
-            return fail(.capPrefixedAll(spelling), reference, &result)
+            return fail(.capPrefixedAll(spelling), reference, &sink)
         }
-        fail(capabilities.drop.isEmpty ? .emptyDropList : .individualCapabilities(capabilities.drop), reference, &result)
+        fail(capabilities.drop.isEmpty ? .emptyDropList : .individualCapabilities(capabilities.drop), reference, &sink)
     }
 
-    private static func fail(_ problem: Violation.DropProblem, _ reference: ContainerReference, _ result: inout Evaluation) {
-        result.violations.append(Violation(container: reference, rule: .mustDropAll(problem), field: CapabilityField.drop))
+    private static func fail(_ problem: Violation.DropProblem, _ reference: ContainerReference, _ sink: inout some FindingSink) {
+        sink.report(Violation(container: reference, rule: .mustDropAll(problem), field: CapabilityField.drop))
     }
 }

@@ -1,4 +1,4 @@
-/// The result of checking one pod spec against a policy.
+/// The result of checking one pod spec against a policy, bounded by `FindingLimits`.
 public struct Evaluation: Sendable, Hashable {
     /// Why the policy did not apply at all, when it did not.
     public enum Skip: Sendable, Hashable {
@@ -6,21 +6,36 @@ public struct Evaluation: Sendable, Hashable {
         case windowsPod
     }
 
-    public var violations: [Violation] = []
-    public var advisories: [Advisory] = []
+    /// The violations that decide: all of them, or on an UPDATE those the old object did not have.
+    public var violations: FindingList<Violation>
+    /// On an UPDATE, the violations the old object already had (see `PreviousViolations`).
+    public var existingViolations: FindingList<Violation>
+    public var advisories: FindingList<Advisory>
     public var skipped: Skip?
 
-    public init(violations: [Violation] = [], advisories: [Advisory] = [], skipped: Skip? = nil) {
-        self.violations = violations
-        self.advisories = advisories
+    public init(limits: FindingLimits = .default, skipped: Skip? = nil) {
+        violations = FindingList(limits: limits)
+        existingViolations = FindingList(limits: limits)
+        advisories = FindingList(limits: limits)
         self.skipped = skipped
     }
 
     public var isCompliant: Bool { violations.isEmpty }
+}
 
-    /// The violations of this evaluation that `previous` does not have (see `Violation.Identity`).
-    public func violations(notIn previous: Evaluation) -> [Violation] {
-        let old = Set(previous.violations.map(\.identity))
-        return violations.filter { !old.contains($0.identity) }
+/// Sorts what the checks report into an evaluation, as new or existing violations.
+struct EvaluationSink: FindingSink {
+    var evaluation: Evaluation
+    /// The old object's violations; empty on a CREATE.
+    let existing: PreviousViolations
+
+    mutating func report(_ violation: Violation) {
+        if !existing.isEmpty && existing.contains(violation) {
+            evaluation.existingViolations.append(violation)
+        } else {
+            evaluation.violations.append(violation)
+        }
     }
+
+    mutating func report(_ advisory: Advisory) { evaluation.advisories.append(advisory) }
 }

@@ -19,16 +19,24 @@ public struct PolicySet: Sendable, Hashable {
     }
 
     /// Evaluates a pod spec with the policy of `namespace`, leaving out containers whose image is exempt;
-    /// returns the exemptions that applied so that they can be logged.
-    public func evaluate(_ spec: PodSpec, namespace: String?) -> (evaluation: Evaluation, policy: Policy, exemptImages: [Exemption]) {
+    /// returns the exemptions that applied so that they can be logged. `existing` is as in `Policy.evaluate`.
+    public func evaluate(
+        _ spec: PodSpec, namespace: String?, limits: FindingLimits = .default, existing: PreviousViolations = PreviousViolations()
+    ) -> (evaluation: Evaluation, policy: Policy, exemptImages: [Exemption]) {
         let policy = policy(forNamespace: namespace)
-        guard !exemptions.images.isEmpty else { return (policy.evaluate(spec), policy, []) }
+        guard !exemptions.images.isEmpty else { return (policy.evaluate(spec, limits: limits, existing: existing), policy, []) }
         var applied: [Exemption] = []
-        let evaluation = policy.evaluate(spec) { container in
+        let evaluation = policy.evaluate(spec, limits: limits, existing: existing) { container in
             guard let exemption = exemptions.matching(image: container.image) else { return false }
             if !applied.contains(exemption) { applied.append(exemption) }
             return true
         }
         return (evaluation, policy, applied)
+    }
+
+    /// Every violation of `spec` under the policy of `namespace`, image exemptions applied: an UPDATE's old
+    /// object (see `Policy.previousViolations`).
+    public func previousViolations(_ spec: PodSpec, namespace: String?) -> PreviousViolations {
+        policy(forNamespace: namespace).previousViolations(spec) { exemptions.matching(image: $0.image) != nil }
     }
 }

@@ -34,26 +34,6 @@ public struct Violation: Sendable, Hashable {
         self.rule = rule
         self.field = field
     }
-
-    /// What makes two violations "the same" across an UPDATE: the container (list and name), the rule and
-    /// the capability name, but not positions, which shift when an unrelated entry is added or removed.
-    public struct Identity: Sendable, Hashable {
-        public let list: ContainerList
-        public let containerName: String
-        public let rule: String
-        public let capability: String?
-    }
-
-    public var identity: Identity {
-        let (rule, capability): (String, String?) = switch self.rule {
-        case .mustDropAll: ("mustDropAll", nil)
-        case .capabilityNotAllowed(let c, _): ("capabilityNotAllowed", c.name)
-        case .addsAll: ("addsAll", "ALL")
-        case .unknownCapability(let raw): ("unknownCapability", raw)
-        case .privileged: ("privileged", nil)
-        }
-        return Identity(list: container.list, containerName: container.name, rule: rule, capability: capability)
-    }
 }
 
 /// A finding that does not violate the policy but that the user should hear about.

@@ -77,6 +77,19 @@ public struct ViolationFormatter: Sendable {
         }
     }
 
+    /// The line that stands for violations left out of a message, a list of warnings or a report.
+    public static func moreViolations(_ count: Int) -> String {
+        count == 1 ? "and 1 more violation" : "and \(count) more violations"
+    }
+
+    /// The line that stands for warnings left out.
+    public static func moreWarnings(_ count: Int) -> String {
+        count == 1 ? "and 1 more warning" : "and \(count) more warnings"
+    }
+
+    /// How many names of a drop list without ALL a message quotes; a drop list can be as long as the request.
+    static let listedDropNames = 10
+
     private var allowedClause: String {
         policy.allowedCapabilities.isEmpty
             ? "no capability may be added"
@@ -91,7 +104,8 @@ public struct ViolationFormatter: Sendable {
         case .noSecurityContext, .noCapabilities, .emptyDropList:
             return "must drop ALL capabilities: add \(fix)"
         case .individualCapabilities(let names):
-            let listed = names.map(\.quotedForMessage).joined(separator: ", ")
+            var listed = names.prefix(Self.listedDropNames).map(\.quotedForMessage).joined(separator: ", ")
+            if names.count > Self.listedDropNames { listed += " and \(names.count - Self.listedDropNames) more" }
             return "drops only \(listed), not ALL: set \(fix) and add back only what it needs"
         case .capPrefixedAll(let spelling):
             return "drops \(spelling.quotedForMessage), which no container runtime reads as ALL: write \(fix)"

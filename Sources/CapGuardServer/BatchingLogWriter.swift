@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Logging
 import Synchronization
 
 /// Writes log lines to a file descriptor in batches, off the request path.
@@ -55,9 +56,13 @@ final class BatchingLogWriter: Sendable {
             return (state.buffer, state.dropped)
         }
         writeAll(bytes)
-        if dropped > 0 {
-            writeAll(Array(#"{"level":"warning","message":"log lines dropped: standard output did not keep up","dropped":\#(dropped)}"#.utf8) + [ASCII.lf])
-        }
+        if dropped > 0 { writeAll(Array(Self.droppedNotice(dropped, time: WallClock.rfc3339Now()).utf8) + [ASCII.lf]) }
+    }
+
+    /// The line that reports dropped lines, in the format of every other line (`JSONLogHandler`).
+    static func droppedNotice(_ dropped: Int, time: String) -> String {
+        JSONLogHandler.line(time: time, level: .warning, message: "log lines dropped: standard output did not keep up",
+                            label: "capguard", metadata: ["dropped": .stringConvertible(dropped)])
     }
 
     private func writeAll(_ bytes: [UInt8]) {

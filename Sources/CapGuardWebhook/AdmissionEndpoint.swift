@@ -1,3 +1,4 @@
+import CapGuardJSON
 import CapGuardKube
 import CapGuardPolicy
 import CapGuardServer
@@ -42,22 +43,27 @@ public struct AdmissionEndpoint: Sendable {
         return .json(body)
     }
 
+    /// One line per admission, never dropped for its size: text from the request is escaped and cut
+    /// (`TextSafety.escaped`) and the violations are the bounded lines of `status.message`, so the line stays
+    /// far below the log writer's buffer whatever the request holds.
     private func log(_ request: AdmissionRequest, _ outcome: AdmissionOutcome, policyGeneration: Int, microseconds: Int) {
+        func text(_ value: String?) -> Logger.Metadata.Value { .string(TextSafety.escaped(value ?? "")) }
         var metadata: Logger.Metadata = [
-            "uid": .string(request.uid),
-            "kind": .string(request.kind.kind),
-            "namespace": .string(request.namespace ?? ""),
-            "name": .string(request.object?.metadata.displayName ?? request.name ?? ""),
-            "operation": .string(request.operation),
-            "user": .string(request.userInfo.username ?? ""),
+            "uid": text(request.uid),
+            "kind": text(request.kind.kind),
+            "namespace": text(request.namespace),
+            "name": text(request.object?.metadata.displayName ?? request.name),
+            "operation": text(request.operation),
+            "user": text(request.userInfo.username),
             "decision": .string(outcome.decision.rawValue),
             "reason": .string(outcome.reason.rawValue),
             "mode": .string(outcome.mode.rawValue),
             "violations": .array(outcome.messages.map { .string($0) }),
+            "violationCount": .stringConvertible(outcome.violationCount),
             "latencyMicroseconds": .stringConvertible(microseconds),
             "policyGeneration": .stringConvertible(policyGeneration),
         ]
-        if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = .string(subResource) }
+        if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = text(subResource) }
         if request.dryRun { metadata["dryRun"] = "true" }
         if !outcome.exemptions.isEmpty { metadata["exemptions"] = .array(outcome.exemptions.map { .string($0.description) }) }
         if outcome.existingViolationCount > 0 { metadata["existingViolations"] = .stringConvertible(outcome.existingViolationCount) }

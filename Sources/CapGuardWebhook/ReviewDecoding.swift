@@ -1,3 +1,4 @@
+import CapGuardJSON
 import CapGuardKube
 import FoundationEssentials
 
@@ -18,6 +19,7 @@ enum ReviewDecoding {
         case kind(String?)
         case missingRequest
         case missingUID
+        case duplicateKey(DuplicateKeyFinder.Duplicate)
 
         /// A label for metrics.
         var reason: String {
@@ -28,23 +30,29 @@ enum ReviewDecoding {
             case .kind: "kind"
             case .missingRequest: "no_request"
             case .missingUID: "no_uid"
+            case .duplicateKey: "duplicate_key"
             }
         }
 
         var message: String {
             switch self {
             case .notJSON: "the body is not a JSON AdmissionReview"
-            case .wrongType(let detail): "the AdmissionReview has a field of the wrong type: \(detail)"
+            case .wrongType(let detail): "the AdmissionReview has a field of the wrong type: \(TextSafety.escaped(detail))"
             case .apiVersion(let found):
-                "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(found.map { "\"\($0)\"" } ?? "none")"
-            case .kind(let found): "kind must be AdmissionReview, found \(found.map { "\"\($0)\"" } ?? "none")"
+                "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, found \(found.map { TextSafety.quoted($0) } ?? "none")"
+            case .kind(let found): "kind must be AdmissionReview, found \(found.map { TextSafety.quoted($0) } ?? "none")"
             case .missingRequest: "the AdmissionReview has no request"
             case .missingUID: "the AdmissionReview request has no uid"
+            case .duplicateKey(let duplicate):
+                "the AdmissionReview repeats the key \(TextSafety.quoted(duplicate.key)) in "
+                    + (duplicate.path.isEmpty ? "the review" : TextSafety.escaped(duplicate.path))
+                    + "; readers disagree on which one counts"
             }
         }
     }
 
     static func decode(_ body: [UInt8]) -> Result<Decoded, Malformed> {
+        if let duplicate = DuplicateKeyFinder.first(in: body) { return .failure(.duplicateKey(duplicate)) }
         let review: AdmissionReview
         do {
             review = try body.withUnsafeBufferPointer { buffer in

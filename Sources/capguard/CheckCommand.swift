@@ -83,7 +83,7 @@ struct CheckReport: Encodable {
             case .violating:
                 summary.checked += 1
                 summary.violating += 1
-                summary.violations += result.violations.count
+                summary.violations += result.violationCount
             }
         }
         summary.errors = errors.count
@@ -94,6 +94,13 @@ struct CheckReport: Encodable {
         for result in results {
             for finding in result.findings {
                 print("\(result.source):\(finding.line): \(finding.isViolation ? "" : "warning: ")\(finding.message)")
+            }
+            // Findings past FindingLimits are counted, not printed: one object cannot print without bound.
+            if result.omittedViolations > 0 {
+                print("\(result.source):\(result.line): \(result.object): \(ViolationFormatter.moreViolations(result.omittedViolations))")
+            }
+            if result.omittedAdvisories > 0 {
+                print("\(result.source):\(result.line): warning: \(result.object): \(ViolationFormatter.moreWarnings(result.omittedAdvisories))")
             }
         }
         for error in errors { printError("error: \(error)") }

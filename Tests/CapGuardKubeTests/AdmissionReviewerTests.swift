@@ -159,23 +159,56 @@ struct AdmissionPolicySetTests {
     }
 }
 
-@Suite("Warnings stay within the apiserver's budget")
-struct WarningBudgetTests {
-    @Test func manyWarningsAreTrimmedWithACount() {
-        let warnings = (0..<200).map { "spec.containers[\($0)].securityContext.capabilities.drop: must include ALL" }
-        let kept = WarningBudget.fit(warnings)
-        #expect(kept.reduce(0) { $0 + $1.count } <= 4096)
-        #expect(kept.last?.hasPrefix("... and ") == true)
-        #expect(kept.count < warnings.count)
+@Suite("What one review can produce is bounded")
+struct BoundedReviewTests {
+    /// The captured no-drop Pod review, its container adding `names`.
+    func request(adding names: [String], mode: EnforcementMode = .enforce) throws -> AdmissionOutcome {
+        var review = try #require(try JSONSerialization.jsonObject(with: Fixtures.apiserver("pod-create-no-drop.json")) as? [String: Any])
+        var request = review["request"] as! [String: Any], object = request["object"] as! [String: Any]
+        var spec = object["spec"] as! [String: Any], containers = spec["containers"] as! [[String: Any]]
+        containers[0]["securityContext"] = ["capabilities": ["drop": ["ALL"], "add": names]]
+        spec["containers"] = containers; object["spec"] = spec; request["object"] = object; review["request"] = request
+        let decoded = try decodeReview(try JSONSerialization.data(withJSONObject: review))
+        return AdmissionReviewer(policies: PolicySet(base: Policy(mode: mode))).review(try #require(decoded.request))
     }
 
-    @Test func longWarningsAreCut() {
-        let kept = WarningBudget.fit([String(repeating: "x", count: 1000)])
-        #expect(kept == [String(repeating: "x", count: 253) + "..."])
+    let junk = (0..<75_000).map { "junk-\($0)-" + String(repeating: "x", count: $0 % 7) }
+
+    @Test func seventyFiveThousandNamesDenyWithTheFirstAndACount() throws {
+        let outcome = try request(adding: junk)
+        #expect(outcome.decision == .denied)
+        #expect(outcome.violationCount == 75_000)
+        let message = try #require(outcome.response.status?.message)
+        let lines = message.split(separator: "\n")
+        #expect(lines.count == FindingLimits.default.perContainer + 1)
+        #expect(lines.last == "and \(75_000 - FindingLimits.default.perContainer) more violations")
+        #expect(message.unicodeScalars.count <= LineBudget.statusMessage.total)
+        let annotation = try #require(outcome.response.auditAnnotations?["violations"])
+        #expect(annotation.unicodeScalars.count <= LineBudget.auditAnnotation.total)
+        #expect(annotation.hasSuffix("more violations"))
+        #expect(AdmissionReviewResponse(apiVersion: "admission.k8s.io/v1", response: outcome.response).json.count < 32_768)
     }
 
-    @Test func fewWarningsPassUntouched() {
-        #expect(WarningBudget.fit(["a", "b"]) == ["a", "b"])
+    @Test func inAuditModeTheWarningsPassTheApiserverAsWritten() throws {
+        let outcome = try request(adding: junk, mode: .audit)
+        #expect(outcome.decision == .auditedViolation)
+        let warnings = try #require(outcome.response.warnings)
+        #expect(warnings.reduce(0) { $0 + $1.unicodeScalars.count } <= 4096)
+        #expect(warnings.allSatisfy { $0.unicodeScalars.count <= 256 })
+        #expect(warnings.last == "and \(75_000 - (warnings.count - 1)) more warnings")
+        #expect(apiserverWarnings(warnings) == warnings)
+    }
+
+    @Test func longNamesMakeBoundedMessagesAndWarnings() throws {
+        // Few violations, each naming a 100,000-scalar capability: every line is cut, not the request echoed.
+        let long = (0..<5).map { "\($0)" + String(repeating: "🇫🇷", count: 50_000) }
+        for mode in [EnforcementMode.enforce, .audit] {
+            let outcome = try request(adding: long, mode: mode)
+            #expect(outcome.violationCount == 5)
+            let json = AdmissionReviewResponse(apiVersion: "admission.k8s.io/v1", response: outcome.response).json
+            #expect(json.count < 32_768, "\(mode)")
+            if let warnings = outcome.response.warnings { #expect(apiserverWarnings(warnings) == warnings) }
+        }
     }
 }
 

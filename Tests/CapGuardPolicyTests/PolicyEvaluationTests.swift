@@ -146,33 +146,62 @@ struct PolicyEvaluationTests {
 
 @Suite("UPDATE: which violations are new")
 struct ViolationIdentityTests {
+    /// The violations of `new` that `old` did not have, as an UPDATE sorts them.
+    func newViolations(_ old: PodSpec, _ new: PodSpec) -> [Violation] {
+        Array(Policy.default.evaluate(new, existing: Policy.default.previousViolations(old)).violations)
+    }
+
     @Test func sameViolationAtAnotherIndexIsNotNew() {
-        let old = Policy.default.evaluate(PodSpec(containers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])]))
-        let new = Policy.default.evaluate(PodSpec(containers: [container("b", drop: ["ALL"]), container("a", add: ["CHOWN", "SYS_ADMIN"], drop: ["ALL"])]))
-        #expect(new.violations(notIn: old).isEmpty)
+        let old = PodSpec(containers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])])
+        let new = PodSpec(containers: [container("b", drop: ["ALL"]), container("a", add: ["CHOWN", "SYS_ADMIN"], drop: ["ALL"])])
+        #expect(newViolations(old, new).isEmpty)
+        #expect(Policy.default.evaluate(new, existing: Policy.default.previousViolations(old)).existingViolations.count == 1)
     }
 
     @Test func anotherCapabilityIsNew() {
-        let old = Policy.default.evaluate(PodSpec(containers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])]))
-        let new = Policy.default.evaluate(PodSpec(containers: [container("a", add: ["SYS_ADMIN", "NET_ADMIN"], drop: ["ALL"])]))
-        #expect(new.violations(notIn: old).map(\.field) == ["securityContext.capabilities.add[1]"])
+        let old = PodSpec(containers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])])
+        let new = PodSpec(containers: [container("a", add: ["SYS_ADMIN", "NET_ADMIN"], drop: ["ALL"])])
+        #expect(newViolations(old, new).map(\.field) == ["securityContext.capabilities.add[1]"])
     }
 
     @Test func spellingOfTheSameCapabilityIsNotNew() {
-        let old = Policy.default.evaluate(PodSpec(containers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])]))
-        let new = Policy.default.evaluate(PodSpec(containers: [container("a", add: ["cap_sys_admin"], drop: ["ALL"])]))
-        #expect(new.violations(notIn: old).isEmpty)
+        let old = PodSpec(containers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])])
+        let new = PodSpec(containers: [container("a", add: ["cap_sys_admin"], drop: ["ALL"])])
+        #expect(newViolations(old, new).isEmpty)
     }
 
     @Test func sameNameInAnotherListIsNew() {
-        let old = Policy.default.evaluate(PodSpec(containers: [container("a", securityContext: false)]))
-        let new = Policy.default.evaluate(PodSpec(containers: [container("a", securityContext: false)],
-                                                  ephemeralContainers: [container("a", securityContext: false)]))
-        #expect(new.violations(notIn: old).map(\.container.list) == [.ephemeralContainers])
+        let old = PodSpec(containers: [container("a", securityContext: false)])
+        let new = PodSpec(containers: [container("a", securityContext: false)], ephemeralContainers: [container("a", securityContext: false)])
+        #expect(newViolations(old, new).map(\.container.list) == [.ephemeralContainers])
     }
 
-    @Test func everythingIsNewAgainstAnEmptyEvaluation() {
-        let new = Policy.default.evaluate(PodSpec(containers: [container(securityContext: false)]))
-        #expect(new.violations(notIn: Evaluation()).count == 1)
+    @Test func everythingIsNewAgainstAnEmptyOldObject() {
+        #expect(newViolations(PodSpec(), PodSpec(containers: [container(securityContext: false)])).count == 1)
+    }
+
+    @Test func everyRuleIsOldOnlyForTheSameContainerRuleAndName() {
+        let old = PodSpec(containers: [container("a", add: ["SYS_ADMIN", "all", "JUNK"], drop: ["NET_RAW"], privileged: true)])
+        // Same container, same rules, other spellings and positions, another drop problem: nothing new.
+        let same = PodSpec(containers: [container("a", add: ["JUNK", "ALL", "cap_sys_admin"], privileged: true)])
+        #expect(newViolations(old, same).isEmpty)
+        // Each of these differs in one part: container name, list, capability, unknown name.
+        #expect(newViolations(old, PodSpec(containers: [container("b", add: ["SYS_ADMIN"], drop: ["ALL"])])).count == 1)
+        #expect(newViolations(old, PodSpec(initContainers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])])).count == 1)
+        #expect(newViolations(old, PodSpec(containers: [container("a", add: ["NET_ADMIN"], drop: ["ALL"])])).count == 1)
+        #expect(newViolations(old, PodSpec(containers: [container("a", add: ["JUNK2", "junk"], drop: ["ALL"])])).count == 2)
+        #expect(newViolations(PodSpec(containers: [container("a", drop: ["ALL"])]),
+                              PodSpec(containers: [container("a", drop: ["ALL"], privileged: true)])).count == 1)
+    }
+
+    @Test func oldViolationsPastTheLimitsStillCountAsOld() {
+        // The old object's violations are complete, not capped: an update of an object with thousands of
+        // old violations is not denied for the ones a capped list would have left out.
+        let names = (0..<5000).map { "JUNK_\($0)" }
+        let spec = PodSpec(containers: [container("a", add: names, drop: ["ALL"])])
+        let evaluation = Policy.default.evaluate(spec, existing: Policy.default.previousViolations(spec))
+        #expect(evaluation.violations.totalCount == 0)
+        #expect(evaluation.existingViolations.totalCount == 5000)
+        #expect(evaluation.existingViolations.count == FindingLimits.default.perContainer)
     }
 }

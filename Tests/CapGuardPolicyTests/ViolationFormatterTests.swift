@@ -9,7 +9,7 @@ struct ViolationFormatterTests {
         policy: .default
     )
 
-    func violations(_ spec: PodSpec) -> [Violation] { Policy.default.evaluate(spec).violations }
+    func violations(_ spec: PodSpec) -> [Violation] { Array(Policy.default.evaluate(spec).violations) }
 
     @Test func missingDropSaysWhatToAdd() throws {
         let violation = try #require(violations(PodSpec(containers: [container("nginx", securityContext: false)])).first)

@@ -66,8 +66,17 @@ struct BatchingLogWriterTests {
         // Each flush reports what was dropped since the one before, so there may be several notices.
         let notices = lines.filter { $0.contains("log lines dropped") }
         #expect(!notices.isEmpty)
-        let dropped = notices.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["dropped"] as? Int }
+        let parsed = notices.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        // Like every other line: time, level, message, label.
+        #expect(parsed.count == notices.count)
+        #expect(parsed.allSatisfy { ($0["time"] as? String)?.hasSuffix("Z") == true && $0["level"] as? String == "warning" && $0["label"] != nil })
+        let dropped = parsed.compactMap { ($0["dropped"] as? String).flatMap(Int.init) }
         #expect(dropped.count == notices.count)
         #expect(dropped.reduce(0, +) + lines.filter { $0 == line }.count == 2000)
+    }
+
+    @Test func theDroppedNoticeIsFormattedAsEveryOtherLine() throws {
+        let notice = BatchingLogWriter.droppedNotice(7, time: "2026-11-27T10:00:00.000Z")
+        #expect(notice == #"{"time":"2026-11-27T10:00:00.000Z","level":"warning","message":"log lines dropped: standard output did not keep up","label":"capguard","dropped":"7"}"#)
     }
 }

@@ -34,6 +34,23 @@ struct LoggingTests {
         #expect(JSONText.string("a\u{1}\t\\") == "\"a\\u0001\\t\\\\\"")
     }
 
+    @Test("bidi controls, separators, zero-width and C1 characters are escaped; other text is copied")
+    func escapingInvisibleAndReorderingCharacters() throws {
+        let unsafe: [Unicode.Scalar] = ["\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{200E}", "\u{200F}",
+                                        "\u{2028}", "\u{2029}", "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}",
+                                        "\u{2060}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{FEFF}"]
+        for scalar in unsafe {
+            let text = "a" + String(scalar) + "b"
+            let literal = JSONText.string(text)
+            #expect(literal == "\"a\\u" + String(format: "%04x", scalar.value) + "b\"")
+            // Still JSON that reads back as the original text.
+            #expect(try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String == text)
+        }
+        // Neighbours of the escaped ranges, and text beyond the BMP, pass as they are.
+        let safe = "\u{A0}é\u{2010}\u{2027}\u{202F}\u{2065}\u{206A}\u{FEFE}\u{FF01}🦀🇫🇷e\u{301}"
+        #expect(JSONText.string(safe) == "\"" + safe + "\"")
+    }
+
     @Test("repeated connection events are capped per window and the rest counted")
     func rateLimit() throws {
         let capture = LogCapture()

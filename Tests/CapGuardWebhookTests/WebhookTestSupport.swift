@@ -9,12 +9,15 @@ import CapGuardTestSupport
 
 /// Log lines the webhook wrote, for assertions.
 final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let storedLines = Mutex<[String]>([])
 
-    var output: JSONLogOutput { JSONLogOutput { [self] line in lines.withLock { $0.append(line) } } }
+    var output: JSONLogOutput { JSONLogOutput { [self] line in storedLines.withLock { $0.append(line) } } }
+
+    /// The lines as written, before any parsing.
+    var lines: [String] { storedLines.withLock { $0 } }
 
     var entries: [[String: Any]] {
-        lines.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        storedLines.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 }
 

@@ -1,0 +1,199 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Finds the first object in a JSON document that repeats a key.
+///
+/// Go's encoding/json, which the apiserver and kubectl use, keeps the last of repeated keys; Foundation's
+/// JSONDecoder keeps the first, at every level. A body that says `"privileged": false, "privileged": true`
+/// would be allowed by one reading and denied by the other, so such a body is refused rather than read either
+/// way. The apiserver re-encodes objects before it calls a webhook, so no body from it repeats a key.
+///
+/// Keys are compared as Go compares them, after unescaping and byte for byte (`"a\u0062"` repeats `"ab"`;
+/// `"é"` and `"e\u0301"` differ). The scan is lenient about what is not a key: a document that is not JSON
+/// has no duplicate here and is refused by the decoder that reads it next.
+public enum DuplicateKeyFinder {
+    public struct Duplicate: Sendable, Hashable {
+        /// Where the object is, e.g. `request.object.spec.containers[0].securityContext`; empty at the top.
+        public let path: String
+        /// The repeated key, unescaped.
+        public let key: String
+
+        public init(path: String, key: String) {
+            self.path = path
+            self.key = key
+        }
+    }
+
+    /// A key as it stands in the document: the bytes between its quotes.
+    private struct RawKey {
+        let start: Int
+        let end: Int
+        let hasEscapes: Bool
+    }
+
+    /// An open object or array. An object's keys are `keys[firstKey...]` of the scan (compared pairwise
+    /// while few, with no allocation), or, past `pairwiseLimit`, a set of their unescaped bytes.
+    private struct Frame {
+        let isObject: Bool
+        let firstKey: Int
+        var keySet: Set<[UInt8]>?
+        /// The last key read (an object) or the index of the element being read (an array): the path.
+        var lastKey: RawKey?
+        var index = 0
+    }
+
+    private static let pairwiseLimit = 16
+
+    public static func first(in json: [UInt8]) -> Duplicate? {
+        json.withUnsafeBufferPointer { first(in: $0) }
+    }
+
+    /// On the path of every review, so the bytes between structural characters are skipped through a table,
+    /// and each string in one pass that also notes whether it has escapes.
+    public static func first(in json: UnsafeBufferPointer<UInt8>) -> Duplicate? {
+        guard let bytes = json.baseAddress else { return nil }
+        let count = json.count
+        var frames: [Frame] = []
+        var keys: [RawKey] = []
+        // After "{" or ",", inside an object, the next string is a key.
+        var expectingKey = false
+        var position = 0
+        while position < count {
+            let byte = bytes[position]
+            guard isStructural(byte) else {
+                position += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                frames.append(Frame(isObject: byte == UInt8(ascii: "{"), firstKey: keys.count))
+                expectingKey = byte == UInt8(ascii: "{")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if let frame = frames.popLast() { keys.removeSubrange(frame.firstKey...) }
+                expectingKey = false
+            case UInt8(ascii: ","):
+                guard !frames.isEmpty else { break }
+                if frames[frames.count - 1].isObject { expectingKey = true } else { frames[frames.count - 1].index += 1 }
+            default: // the quote that opens a string
+                var end = position + 1
+                var hasEscapes = false
+                while end < count, bytes[end] != UInt8(ascii: "\"") {
+                    if bytes[end] == UInt8(ascii: "\\") {
+                        hasEscapes = true
+                        end += 1
+                    }
+                    end += 1
+                }
+                end = min(end, count)
+                if expectingKey, !frames.isEmpty, frames[frames.count - 1].isObject {
+                    let key = RawKey(start: position + 1, end: end, hasEscapes: hasEscapes)
+                    if !insert(key, into: &frames[frames.count - 1], keys: &keys, json) {
+                        return Duplicate(path: path(frames, json), key: String(decoding: unescaped(json, key), as: UTF8.self))
+                    }
+                    expectingKey = false
+                }
+                position = end
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// `{`, `}`, `[`, `]`, `,` and `"`: the bytes the scan acts on, as bits of two words.
+    private static func isStructural(_ byte: UInt8) -> Bool {
+        // ASCII 0x22 (") and 0x2C (,) in the low word; 0x5B ([), 0x5D (]), 0x7B ({), 0x7D (}) in the high word.
+        let low: UInt64 = 1 << 0x22 | 1 << 0x2C
+        let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x5D - 64) | 1 << (0x7B - 64) | 1 << (0x7D - 64)
+        return byte < 64 ? low >> byte & 1 != 0 : byte < 128 && high >> (byte - 64) & 1 != 0
+    }
+
+    /// Adds `key` to the object of `frame`; false if the object already has it.
+    private static func insert(_ key: RawKey, into frame: inout Frame, keys: inout [RawKey], _ json: UnsafeBufferPointer<UInt8>) -> Bool {
+        frame.lastKey = key
+        if frame.keySet != nil { return frame.keySet!.insert(unescaped(json, key)).inserted }
+        for other in keys[frame.firstKey...] where same(other, key, json) { return false }
+        keys.append(key)
+        if keys.count - frame.firstKey > pairwiseLimit {
+            frame.keySet = Set(keys[frame.firstKey...].map { unescaped(json, $0) })
+            keys.removeSubrange(frame.firstKey...)
+        }
+        return true
+    }
+
+    private static func same(_ a: RawKey, _ b: RawKey, _ json: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.hasEscapes || b.hasEscapes { return unescaped(json, a) == unescaped(json, b) }
+        let length = a.end - a.start
+        return length == b.end - b.start && (length == 0 || memcmp(json.baseAddress! + a.start, json.baseAddress! + b.start, length) == 0)
+    }
+
+    /// The UTF-8 bytes a JSON string stands for, as Go decodes them (a lone surrogate becomes U+FFFD).
+    private static func unescaped(_ json: UnsafeBufferPointer<UInt8>, _ key: RawKey) -> [UInt8] {
+        let raw = UnsafeBufferPointer(rebasing: json[key.start..<key.end])
+        guard key.hasEscapes else { return Array(raw) }
+        var out: [UInt8] = []
+        var index = 0
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= raw.count else { return nil }
+            var value: UInt32 = 0
+            for byte in raw[at..<at + 4] {
+                guard let digit = hexValue(byte) else { return nil }
+                value = value << 4 | digit
+            }
+            return value
+        }
+        while index < raw.count {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < raw.count else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            let escape = raw[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var value = hex4(index) else { continue }
+                index += 4
+                if (0xD800..<0xDC00).contains(value), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
+                   raw[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low) {
+                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
+                }
+                out.append(contentsOf: String(Unicode.Scalar(value) ?? "\u{FFFD}").utf8)
+            default: out.append(escape)
+            }
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    /// The path of the innermost frame: each frame around it names the value it holds next.
+    private static func path(_ frames: [Frame], _ json: UnsafeBufferPointer<UInt8>) -> String {
+        var path = ""
+        for frame in frames.dropLast() {
+            if frame.isObject {
+                let key = frame.lastKey.map { String(decoding: unescaped(json, $0), as: UTF8.self) } ?? ""
+                path += (path.isEmpty ? "" : ".") + key
+            } else {
+                path += "[\(frame.index)]"
+            }
+        }
+        return path
+    }
+}

@@ -1,0 +1,44 @@
+import CapGuardJSON
+import Testing
+
+@Suite("Repeated keys in JSON")
+struct DuplicateKeyFinderTests {
+    func find(_ json: String) -> DuplicateKeyFinder.Duplicate? { DuplicateKeyFinder.first(in: Array(json.utf8)) }
+
+    @Test func aRepeatedKeyIsFoundWithItsPath() {
+        #expect(find(#"{"a": 1, "a": 2}"#) == .init(path: "", key: "a"))
+        #expect(find(#"{"r": {"o": {"c": [{"n": 1}, {"s": {"p": true, "q": 1, "p": false}}]}}}"#) == .init(path: "r.o.c[1].s", key: "p"))
+        #expect(find(#"[[], [{}, {"x": {"y": 1}, "x": 2}]]"#) == .init(path: "[1][1]", key: "x"))
+    }
+
+    @Test func keysAreComparedUnescapedAndByteForByte() {
+        #expect(find(#"{"privileged": false, "privil\u0065ged": true}"#) == .init(path: "", key: "privileged"))
+        #expect(find(#"{"a\"b": 1, "a\u0022b": 2}"#) == .init(path: "", key: "a\"b"))
+        #expect(find(#"{"\ud83e\udd80": 1, "🦀": 2}"#) == .init(path: "", key: "🦀"))
+        // Canonically equivalent, different bytes: Go sees two keys, and so does capguard.
+        #expect(find("{\"\u{E9}\": 1, \"e\u{301}\": 2}") == nil)
+        #expect(find(#"{"A": 1, "a": 2}"#) == nil)
+    }
+
+    @Test func theSameKeyInDifferentObjectsIsNoRepeat() {
+        #expect(find(#"{"a": {"a": {"a": 1}}, "b": [{"a": 1}, {"a": 2}], "c": "{\"a\": 1, \"a\": 2}"}"#) == nil)
+        #expect(find(#"{"a": "a", "b": ["a", "a"], "c": {"x": "a"}}"#) == nil)
+    }
+
+    @Test func manyKeysAreComparedThroughASet() {
+        let keys = (0..<1000).map { "\"k\($0)\": \($0)" }
+        #expect(find("{" + keys.joined(separator: ",") + "}") == nil)
+        #expect(find("{" + (keys + ["\"k500\": 0"]).joined(separator: ",") + "}") == .init(path: "", key: "k500"))
+    }
+
+    @Test("text that is not JSON finds nothing and never traps", arguments: [
+        "", "{", "}", "]]]", "{\"a", "{\"a\\", "{\"a\": \"\\u12", "{\"\\ud800\": 1, \"\\ud800\": 2", "\"\\", "{,,,\"a\":1,,\"b\"}",
+    ])
+    func lenient(text: String) {
+        _ = find(text)
+    }
+
+    @Test func loneSurrogatesReadAsTheReplacementCharacter() {
+        #expect(find(#"{"\ud800": 1, "\udc00": 2}"#) == .init(path: "", key: "\u{FFFD}"))
+    }
+}
