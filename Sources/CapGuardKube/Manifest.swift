@@ -20,38 +20,66 @@ public struct Manifest: Sendable {
     }
 }
 
-/// Reads manifests: YAML streams of one or more documents, JSON (which is YAML), and lists as
-/// `kubectl get -o json` prints them (`kind: List`, or `PodList` and the like, with `items`).
+/// Reads manifests as kubectl does (SPEC section 7): YAML streams of one or more documents, streams of
+/// JSON values, and lists, which for kubectl are any object with `items`, whatever its kind.
 public enum ManifestParser {
-    public static func parse(_ bytes: [UInt8], source: String) throws(ManifestError) -> [Manifest] {
-        let documents: [YAMLDocument]
-        do {
-            documents = try YAMLParser.parse(bytes)
-        } catch {
-            throw ManifestError(source: source, line: error.mark.line, column: error.mark.column, reason: error.message)
-        }
-        var manifests: [Manifest] = []
-        for document in documents {
-            guard let root = document.root, !root.isNull else { continue }
-            try collect(root, source: source, into: &manifests)
-        }
-        return manifests
+    /// The objects kubectl would send from a file, and why some of it cannot be checked. An object that
+    /// cannot be read does not hide the others; kubectl too sends those it can read.
+    public struct Parsed: Sendable {
+        public var manifests: [Manifest] = []
+        public var errors: [ManifestError] = []
     }
 
-    private static func collect(_ node: YAMLNode, source: String, into manifests: inout [Manifest]) throws(ManifestError) {
-        guard node.mapping != nil else {
-            throw ManifestError(source: source, line: node.mark.line, column: node.mark.column,
-                                reason: "expected a Kubernetes object (a mapping with apiVersion and kind)")
+    public static func parse(_ bytes: [UInt8], source: String) -> Parsed {
+        let read = YAMLParser.parseAsKubectl(bytes)
+        var parsed = Parsed()
+        for document in read.documents {
+            guard let root = document.root, !root.isNull else { continue }
+            collect(root, source: source, into: &parsed)
         }
-        if let kind = node["kind"]?.scalar?.value, kind.hasSuffix("List"), let items = node["items"] {
-            for item in items.sequence ?? [] where !item.isNull {
-                try collect(item, source: source, into: &manifests)
-            }
+        if let error = read.error {
+            parsed.errors.append(ManifestError(source: source, line: error.mark.line, column: error.mark.column, reason: error.message))
+        }
+        return parsed
+    }
+
+    private static func collect(_ node: YAMLNode, source: String, into parsed: inout Parsed) {
+        guard node.mapping != nil else {
+            parsed.errors.append(.init(source: source, at: node, reason: "expected a Kubernetes object (a mapping with apiVersion and kind)"))
             return
         }
+        guard let items = node["items"] else {
+            append(node, defaultType: nil, source: source, into: &parsed)
+            return
+        }
+        guard !items.isNull else { return }
+        guard let list = items.sequence else {
+            parsed.errors.append(.init(source: source, at: items, reason: "items must be a list: kubectl reads any object with items as a list of objects"))
+            return
+        }
+        // kubectl gives items that name neither kind nor apiVersion the list's, `PodList` making them Pods.
+        let kind = node["kind"]?.scalar?.value ?? ""
+        let itemType = (apiVersion: node["apiVersion"]?.scalar?.value ?? "",
+                        kind: kind.hasSuffix("List") ? String(kind.dropLast(4)) : kind)
+        for item in list {
+            guard item.mapping != nil else {
+                parsed.errors.append(.init(source: source, at: item, reason: "expected a Kubernetes object in items"))
+                continue
+            }
+            guard item["items"] == nil else {
+                parsed.errors.append(.init(source: source, at: item, reason: "a list inside a list, which kubectl refuses"))
+                continue
+            }
+            let isUntyped = (item["kind"]?.scalar?.value ?? "").isEmpty && (item["apiVersion"]?.scalar?.value ?? "").isEmpty
+            append(item, defaultType: isUntyped ? itemType : nil, source: source, into: &parsed)
+        }
+    }
+
+    private static func append(_ node: YAMLNode, defaultType: (apiVersion: String, kind: String)?, source: String,
+                               into parsed: inout Parsed) {
         do {
-            let object = try YAMLNodeDecoder().decode(KubeObject.self, from: node)
-            manifests.append(Manifest(source: source, node: node, object: object))
+            let object = try KubeObject(from: YAMLNodeDecoder().decoder(for: node), defaultType: defaultType)
+            parsed.manifests.append(Manifest(source: source, node: node, object: object))
         } catch let error as DecodingError {
             let context = switch error {
             case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c): c
@@ -59,10 +87,9 @@ public enum ManifestParser {
             }
             let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             let field = path.hasPrefix(".") ? String(path.dropFirst()) : path
-            throw ManifestError(source: source, line: node.mark.line, column: node.mark.column,
-                                reason: "\(field.isEmpty ? "" : field + ": ")\(context.debugDescription)")
+            parsed.errors.append(.init(source: source, at: node, reason: "\(field.isEmpty ? "" : field + ": ")\(context.debugDescription)"))
         } catch {
-            throw ManifestError(source: source, line: node.mark.line, column: node.mark.column, reason: "\(error)")
+            parsed.errors.append(.init(source: source, at: node, reason: "\(error)"))
         }
     }
 }
@@ -79,6 +106,10 @@ public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible 
         self.line = line
         self.column = column
         self.reason = reason
+    }
+
+    init(source: String, at node: YAMLNode, reason: String) {
+        self.init(source: source, line: node.mark.line, column: node.mark.column, reason: reason)
     }
 
     public var description: String {

@@ -1,7 +1,7 @@
 /// A node of a parsed YAML document: a scalar, a sequence or a mapping, with where it was written.
 ///
-/// Aliases are already replaced by copies of the nodes they name, and merge keys (`<<`) are already
-/// resolved, so consumers never meet either. A copy made for an alias keeps the mark of the anchored
+/// Aliases are already replaced by copies of the nodes they name, merge keys (`<<`) are already
+/// resolved and `!!binary` scalars decoded, so consumers never meet any of them. A copy made for an alias keeps the mark of the anchored
 /// node, which is where its text actually is.
 public struct YAMLNode: Sendable, Hashable {
     public struct Pair: Sendable, Hashable {
@@ -48,9 +48,9 @@ public struct YAMLNode: Sendable, Hashable {
         return nil
     }
 
-    /// The value of the first pair whose key is a scalar with this text.
+    /// The value of the last pair whose key is a scalar with this text: the one Kubernetes keeps.
     public subscript(key: String) -> YAMLNode? {
-        mapping?.first { $0.key.scalar?.value == key }?.value
+        mapping?.last { $0.key.scalar?.value == key }?.value
     }
 
     /// True for an untagged plain scalar that YAML reads as null: empty, `~`, `null`, `Null` or `NULL`.

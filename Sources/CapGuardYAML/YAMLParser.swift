@@ -1,3 +1,9 @@
+/// The documents of a manifest file as kubectl reads it, and the error where it stops reading, if any.
+public struct KubectlDocuments: Sendable {
+    public var documents: [YAMLDocument]
+    public var error: YAMLError?
+}
+
 /// Reads YAML streams (and JSON, which is YAML) into documents of nodes.
 public enum YAMLParser {
     public static func parse(_ text: String) throws(YAMLError) -> [YAMLDocument] {
@@ -6,6 +12,39 @@ public enum YAMLParser {
 
     public static func parse(_ bytes: [UInt8]) throws(YAMLError) -> [YAMLDocument] {
         try parse(bytes, limits: NodeTreeBuilder.Limits())
+    }
+
+    /// Reads a manifest file as kubectl reads it (see `KubectlStreamSplitter` and `ReadingRules`): the
+    /// documents kubectl would send, up to the first error, where kubectl stops reading too.
+    public static func parseAsKubectl(_ bytes: [UInt8]) -> KubectlDocuments {
+        parseAsKubectl(bytes, limits: NodeTreeBuilder.Limits())
+    }
+
+    static func parseAsKubectl(_ bytes: [UInt8], limits: NodeTreeBuilder.Limits) -> KubectlDocuments {
+        bytes.withUnsafeBufferPointer { input in
+            let splitter = KubectlStreamSplitter(input)
+            var result = KubectlDocuments(documents: [], error: nil)
+            var limits = limits
+            for piece in splitter.pieces {
+                do throws(YAMLError) {
+                    let parsed = try parse(UnsafeBufferPointer(rebasing: input[piece.range]), limits: limits,
+                                           rules: .kubectl, lineOffset: piece.lineOffset)
+                    // go-yaml reads only the first document of what kubectl hands it.
+                    if parsed.documents.count > 1 {
+                        throw YAMLError(message: "a second document in one piece, after a document end marker (...) or a "
+                                            + "line break kubectl does not split at, which kubectl ignores; use ---",
+                                        mark: parsed.documents[1].mark)
+                    }
+                    result.documents += parsed.documents
+                    limits.maxExpandedNodes -= parsed.expandedNodes
+                } catch {
+                    result.error = error
+                    return result
+                }
+            }
+            result.error = splitter.error
+            return result
+        }
     }
 
     static func parse(_ text: String, limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {
@@ -23,13 +62,19 @@ public enum YAMLParser {
 
     private static func parse(_ input: UnsafeBufferPointer<UInt8>,
                               limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {
+        try parse(input, limits: limits, rules: .yaml, lineOffset: 0).documents
+    }
+
+    private static func parse(_ input: UnsafeBufferPointer<UInt8>, limits: NodeTreeBuilder.Limits, rules: ReadingRules,
+                              lineOffset: Int) throws(YAMLError) -> Parsed {
         // libyaml refuses a null input pointer, and an empty stream holds no documents anyway.
-        guard !input.isEmpty else { return [] }
+        guard !input.isEmpty else { return Parsed(documents: [], expandedNodes: 0) }
+        let context = Context(limits: limits, rules: rules, lineOffset: lineOffset)
         do {
-            return try documents(in: input, rewrites: .none, limits: limits).documents
+            return try parsed(in: input, rewrites: .none, context).parsed
         } catch where error.isInvalidUnicodeEscape {
-            guard let documents = try parseRewritingSurrogatePairs(input, limits: limits) else { throw error }
-            return documents
+            guard let parsed = try parseRewritingSurrogatePairs(input, context) else { throw error }
+            return parsed
         }
     }
 
@@ -39,25 +84,36 @@ public enum YAMLParser {
     /// space or indicator), so one parse with every pair rewritten tells exactly which pairs sit in
     /// double-quoted scalars. Only if some do not is a third parse needed, rewriting just those that do.
     private static func parseRewritingSurrogatePairs(_ input: UnsafeBufferPointer<UInt8>,
-                                                     limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument]? {
+                                                     _ context: Context) throws(YAMLError) -> Parsed? {
         let occurrences = SurrogatePairEscapes(scanning: input).occurrences
         guard !occurrences.isEmpty else { return nil }
         let everyPair = SurrogatePairEscapes.rewrite(input, occurrences)
         let attempt = try everyPair.bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(YAMLError) in try documents(in: buffer, rewrites: everyPair.rewrites, limits: limits) }
+            Result { () throws(YAMLError) in try parsed(in: buffer, rewrites: everyPair.rewrites, context) }
         }.get()
-        guard !attempt.rewrites.allConfirmed else { return attempt.documents }
+        guard !attempt.rewrites.allConfirmed else { return attempt.parsed }
 
         let quotedPairs = SurrogatePairEscapes.rewrite(input, attempt.rewrites.confirmedIndices.map { occurrences[$0] })
         return try quotedPairs.bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(YAMLError) in try documents(in: buffer, rewrites: quotedPairs.rewrites, limits: limits) }
-        }.get().documents
+            Result { () throws(YAMLError) in try parsed(in: buffer, rewrites: quotedPairs.rewrites, context) }
+        }.get().parsed
     }
 
-    private static func documents(in input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites,
-                                  limits: NodeTreeBuilder.Limits) throws(YAMLError) -> (documents: [YAMLDocument], rewrites: EscapeRewrites) {
-        var reader = try LibYAMLEventReader(input: input, rewrites: rewrites)
-        let documents = try NodeTreeBuilder.documents(from: &reader, limits: limits)
-        return (documents, reader.rewrites)
+    private struct Context {
+        let limits: NodeTreeBuilder.Limits
+        let rules: ReadingRules
+        let lineOffset: Int
+    }
+
+    private struct Parsed {
+        let documents: [YAMLDocument]
+        let expandedNodes: Int
+    }
+
+    private static func parsed(in input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites,
+                               _ context: Context) throws(YAMLError) -> (parsed: Parsed, rewrites: EscapeRewrites) {
+        var reader = try LibYAMLEventReader(input: input, rewrites: rewrites, lineOffset: context.lineOffset)
+        let (documents, expandedNodes) = try NodeTreeBuilder.documents(from: &reader, limits: context.limits, rules: context.rules)
+        return (Parsed(documents: documents, expandedNodes: expandedNodes), reader.rewrites)
     }
 }

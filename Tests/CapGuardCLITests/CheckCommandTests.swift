@@ -109,12 +109,25 @@ struct CheckCommandTests {
             "a/b/web.yml": violatingDeployment,
             "a/b/c/list.json": #"{"kind": "List", "apiVersion": "v1", "items": []}"#,
             "a/notes.txt": "not a manifest: [",
-            "a/.hidden/x.yaml": "broken: [",
         ])
         defer { files.remove() }
         let result = try CapGuardProcess.run(["check", files.path("a")])
         #expect(result.status == 1)
         #expect(result.lines.last == "2 checked, 1 violating (2 violations), 0 skipped without a pod spec")
+    }
+
+    /// kubectl apply -f DIR applies DIR/.x.yaml, and -R descends into .d/: neither may hide a violation.
+    @Test func hiddenFilesAndDirectoriesAreRead() throws {
+        let files = try TemporaryFiles([
+            "a/.evil.yaml": violatingDeployment,
+            "a/.hidden/pod.json": #"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#,
+        ])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path("a")])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(".evil.yaml:"))
+        #expect(result.stdout.contains(".hidden/pod.json:1: Pod (unnamed): container \"c\" (spec.containers[0]) is privileged"))
+        #expect(result.lines.last == "2 checked, 2 violating (4 violations), 0 skipped without a pod spec")
     }
 
     @Test func jsonOutput() throws {
