@@ -40,17 +40,19 @@ struct NodeTreeBuilder {
     private var children: [YAMLNode] = []
     private var anchors: [String: Anchored] = [:]
     private var nodeCount = 0
-    private var expandedNodes = 0
+    private var expandedNodes: Int
 
-    init(limits: Limits, rules: ReadingRules) {
+    init(limits: Limits, rules: ReadingRules, expandedNodes: Int) {
         self.limits = limits
         self.rules = rules
+        self.expandedNodes = expandedNodes
     }
 
-    /// The documents, and how many nodes aliases added, so that pieces of one file can share one budget.
-    static func documents(from reader: inout LibYAMLEventReader, limits: Limits,
-                          rules: ReadingRules) throws(YAMLError) -> (documents: [YAMLDocument], expandedNodes: Int) {
-        var builder = NodeTreeBuilder(limits: limits, rules: rules)
+    /// The documents, and how many nodes aliases have added counting `expandedNodes` from before, so
+    /// that the pieces of one file share one budget.
+    static func documents(from reader: inout LibYAMLEventReader, limits: Limits, rules: ReadingRules,
+                          expandedNodes: Int) throws(YAMLError) -> (documents: [YAMLDocument], expandedNodes: Int) {
+        var builder = NodeTreeBuilder(limits: limits, rules: rules, expandedNodes: expandedNodes)
         while true {
             let event = try reader.next()
             if case .streamEnd = event { return (builder.documents, builder.expandedNodes) }

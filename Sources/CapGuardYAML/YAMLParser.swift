@@ -24,11 +24,12 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { input in
             let splitter = KubectlStreamSplitter(input)
             var result = KubectlDocuments(documents: [], error: nil)
-            var limits = limits
+            var expandedNodes = 0
             for piece in splitter.pieces {
                 do throws(YAMLError) {
-                    let parsed = try parse(UnsafeBufferPointer(rebasing: input[piece.range]), limits: limits,
-                                           rules: .kubectl, lineOffset: piece.lineOffset)
+                    let context = Context(limits: limits, rules: .kubectl, lineOffset: piece.lineOffset,
+                                          expandedNodes: expandedNodes)
+                    let parsed = try parse(UnsafeBufferPointer(rebasing: input[piece.range]), context)
                     // go-yaml reads only the first document of what kubectl hands it.
                     if parsed.documents.count > 1 {
                         throw YAMLError(message: "a second document in one piece, after a document end marker (...) or a "
@@ -36,7 +37,7 @@ public enum YAMLParser {
                                         mark: parsed.documents[1].mark)
                     }
                     result.documents += parsed.documents
-                    limits.maxExpandedNodes -= parsed.expandedNodes
+                    expandedNodes = parsed.expandedNodes
                 } catch {
                     result.error = error
                     return result
@@ -62,14 +63,12 @@ public enum YAMLParser {
 
     private static func parse(_ input: UnsafeBufferPointer<UInt8>,
                               limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {
-        try parse(input, limits: limits, rules: .yaml, lineOffset: 0).documents
+        try parse(input, Context(limits: limits, rules: .yaml, lineOffset: 0, expandedNodes: 0)).documents
     }
 
-    private static func parse(_ input: UnsafeBufferPointer<UInt8>, limits: NodeTreeBuilder.Limits, rules: ReadingRules,
-                              lineOffset: Int) throws(YAMLError) -> Parsed {
+    private static func parse(_ input: UnsafeBufferPointer<UInt8>, _ context: Context) throws(YAMLError) -> Parsed {
         // libyaml refuses a null input pointer, and an empty stream holds no documents anyway.
-        guard !input.isEmpty else { return Parsed(documents: [], expandedNodes: 0) }
-        let context = Context(limits: limits, rules: rules, lineOffset: lineOffset)
+        guard !input.isEmpty else { return Parsed(documents: [], expandedNodes: context.expandedNodes) }
         do {
             return try parsed(in: input, rewrites: .none, context).parsed
         } catch where error.isInvalidUnicodeEscape {
@@ -103,6 +102,8 @@ public enum YAMLParser {
         let limits: NodeTreeBuilder.Limits
         let rules: ReadingRules
         let lineOffset: Int
+        /// Nodes aliases added in the pieces of the file before this one.
+        let expandedNodes: Int
     }
 
     private struct Parsed {
@@ -113,7 +114,8 @@ public enum YAMLParser {
     private static func parsed(in input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites,
                                _ context: Context) throws(YAMLError) -> (parsed: Parsed, rewrites: EscapeRewrites) {
         var reader = try LibYAMLEventReader(input: input, rewrites: rewrites, lineOffset: context.lineOffset)
-        let (documents, expandedNodes) = try NodeTreeBuilder.documents(from: &reader, limits: context.limits, rules: context.rules)
+        let (documents, expandedNodes) = try NodeTreeBuilder.documents(from: &reader, limits: context.limits, rules: context.rules,
+                                                                        expandedNodes: context.expandedNodes)
         return (Parsed(documents: documents, expandedNodes: expandedNodes), reader.rewrites)
     }
 }
