@@ -79,6 +79,13 @@ public enum ManifestParser {
                                into parsed: inout Parsed) {
         do {
             let object = try KubeObject(from: YAMLNodeDecoder().decoder(for: node), defaultType: defaultType)
+            // kubectl sends nothing of such an object; reporting it as unreadable keeps the verdicts equal.
+            let missing = [("kind", object.kind), ("apiVersion", object.apiVersion)].filter { $0.1.isEmpty }.map(\.0)
+            guard missing.isEmpty else {
+                parsed.errors.append(.init(source: source, at: node,
+                                           reason: "no \(missing.joined(separator: " and ")), which kubectl refuses"))
+                return
+            }
             parsed.manifests.append(Manifest(source: source, node: node, object: object))
         } catch let error as DecodingError {
             let context = switch error {

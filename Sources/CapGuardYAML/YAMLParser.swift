@@ -21,7 +21,7 @@ public enum YAMLParser {
     }
 
     static func parseAsKubectl(_ bytes: [UInt8], limits: NodeTreeBuilder.Limits) -> KubectlDocuments {
-        bytes.withUnsafeBufferPointer { input in
+        utf8WithoutByteOrderMark(bytes).withUnsafeBufferPointer { input in
             let splitter = KubectlStreamSplitter(input)
             var result = KubectlDocuments(documents: [], error: nil)
             var expandedNodes = 0
@@ -46,6 +46,32 @@ public enum YAMLParser {
             result.error = splitter.error
             return result
         }
+    }
+
+    /// kubectl decodes UTF-16 text (after its byte order mark) to UTF-8 before it looks for separators,
+    /// so `---` lines of a UTF-16 file separate too. A UTF-8 byte order mark stays: for kubectl,
+    /// `\u{FEFF}---#x` on the first line is not a separator.
+    static func utf8WithoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+        let isBigEndian: Bool
+        if bytes.starts(with: [0xFE, 0xFF]) {
+            isBigEndian = true
+        } else if bytes.starts(with: [0xFF, 0xFE]) {
+            isBigEndian = false
+        } else {
+            return bytes
+        }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = 2
+        while index + 1 < bytes.count {
+            let first = UInt16(bytes[index]), second = UInt16(bytes[index + 1])
+            units.append(isBigEndian ? first << 8 | second : second << 8 | first)
+            index += 2
+        }
+        // An odd last byte is half a character; Go's decoder turns it into U+FFFD as well.
+        var text = String(decoding: units, as: UTF16.self)
+        if index < bytes.count { text.append("\u{FFFD}") }
+        return Array(text.utf8)
     }
 
     static func parse(_ text: String, limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {

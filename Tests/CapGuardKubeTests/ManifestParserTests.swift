@@ -44,11 +44,20 @@ struct ManifestParserTests {
         #expect(names(parsed) == ["Pod/real"])
     }
 
-    @Test(arguments: [("PodList", "Pod"), ("List", ""), ("DeploymentList", "Deployment"), ("Pods", "Pods")])
+    @Test(arguments: [("PodList", "Pod"), ("DeploymentList", "Deployment"), ("Pods", "Pods")])
     func untypedItemsTakeTheListsType(listKind: String, itemKind: String) {
         let parsed = parse("apiVersion: v1\nkind: \(listKind)\nitems:\n- metadata: {name: a}\n- {kind: '', apiVersion: '', metadata: {name: b}}\n")
         #expect(parsed.manifests.map(\.object.kind) == [itemKind, itemKind])
         #expect(parsed.manifests.map(\.object.apiVersion) == ["v1", "v1"])
+    }
+
+    /// Items of a plain List get the kind "": kubectl refuses them, and so does capguard.
+    @Test func objectsWithoutKindOrAPIVersionAreRefused() {
+        let parsed = parse("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n---\nkind: Pod\n---\nmetadata: {}\n")
+        #expect(parsed.manifests.isEmpty)
+        #expect(parsed.errors.map(\.reason) == [
+            "no kind, which kubectl refuses", "no apiVersion, which kubectl refuses", "no kind and apiVersion, which kubectl refuses",
+        ])
     }
 
     @Test func untypedPodListItemsAreChecked() throws {

@@ -73,6 +73,26 @@ struct KubectlReadingTests {
         #expect(kinds(result) == ["A", "B"])
     }
 
+    /// kubectl decodes UTF-16 to UTF-8 before cutting documents, so `---#x` separates there too.
+    @Test(arguments: [true, false])
+    func utf16TextIsCutLikeUTF8(bigEndian: Bool) {
+        let text = "kind: A\n---#x\nkind: Pod\n"
+        var bytes: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
+        for unit in text.utf16 {
+            bytes += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
+        let result = YAMLParser.parseAsKubectl(bytes)
+        #expect(result.error == nil)
+        #expect(kinds(result) == ["A", "Pod"])
+        #expect(result.documents.map(\.mark.line) == [1, 3])
+    }
+
+    @Test func aUTF8ByteOrderMarkMakesTheFirstLineNoSeparator() {
+        let result = read("\u{FEFF}---#x\nkind: Pod\n")
+        #expect(result.documents.isEmpty)
+        #expect(result.error?.mark.line == 2)
+    }
+
     @Test func aStreamStartingWithABraceIsAStreamOfJSONValues() {
         let result = read("  {\"kind\": \"A\"}{\"kind\": \"B\"}\n{\"kind\":\n \"C\"}\n")
         #expect(result.error == nil)
