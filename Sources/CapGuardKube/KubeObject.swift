@@ -52,21 +52,17 @@ extension KubeObject: Decodable {
     }
 
     /// Decodes an object, taking its type from `defaultType` (apiVersion, kind) when the object itself does
-    /// not carry one: a missing or empty field takes the default, as kubectl gives list items their list's type.
+    /// not carry one.
     public init(from decoder: any Decoder, defaultType: (apiVersion: String, kind: String)?) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let apiVersion = try Self.nonEmpty(container.decodeIfPresent(String.self, forKey: .apiVersion)) ?? defaultType?.apiVersion ?? ""
-        let kind = try Self.nonEmpty(container.decodeIfPresent(String.self, forKey: .kind)) ?? defaultType?.kind ?? ""
+        let apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion) ?? defaultType?.apiVersion ?? ""
+        let kind = try container.decodeIfPresent(String.self, forKey: .kind) ?? defaultType?.kind ?? ""
         let metadata = try container.decodeIfPresent(ObjectMetadata.self, forKey: .metadata) ?? ObjectMetadata()
         var podSpec: PodSpec?
         if let workload = WorkloadKind(apiVersion: apiVersion, kind: kind) {
             podSpec = try Self.decodePodSpec(of: workload, from: decoder) ?? PodSpec()
         }
         self.init(apiVersion: apiVersion, kind: kind, metadata: metadata, podSpec: podSpec)
-    }
-
-    private static func nonEmpty(_ text: String?) -> String? {
-        text.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Decodes the pod spec where `workload` keeps it, through small nested types: asking the decoder for

@@ -49,7 +49,7 @@ public enum ManifestParser {
             return
         }
         guard let items = node["items"] else {
-            append(node, defaultType: nil, source: source, into: &parsed)
+            append(node, source: source, into: &parsed)
             return
         }
         guard !items.isNull else { return }
@@ -57,12 +57,13 @@ public enum ManifestParser {
             parsed.errors.append(.init(source: source, at: items, reason: "items must be a list: kubectl reads any object with items as a list of objects"))
             return
         }
-        // kubectl gives items that name neither kind nor apiVersion the list's, `PodList` making them Pods.
-        let kind = node["kind"]?.scalar?.value ?? ""
-        let itemType = (apiVersion: node["apiVersion"]?.scalar?.value ?? "",
-                        kind: kind.hasSuffix("List") ? String(kind.dropLast(4)) : kind)
+        // kubectl gives items whose kind and apiVersion are both missing or not strings the list's type,
+        // `PodList` making them Pods, whatever else those fields hold.
+        let kind = typeField(node["kind"])
+        let itemKind = kind.hasSuffix("List") ? String(kind.dropLast(4)) : kind
+        let itemAPIVersion = typeField(node["apiVersion"])
         for item in list {
-            guard item.mapping != nil else {
+            guard let pairs = item.mapping else {
                 parsed.errors.append(.init(source: source, at: item, reason: "expected a Kubernetes object in items"))
                 continue
             }
@@ -70,22 +71,35 @@ public enum ManifestParser {
                 parsed.errors.append(.init(source: source, at: item, reason: "a list inside a list, which kubectl refuses"))
                 continue
             }
-            let isUntyped = (item["kind"]?.scalar?.value ?? "").isEmpty && (item["apiVersion"]?.scalar?.value ?? "").isEmpty
-            append(item, defaultType: isUntyped ? itemType : nil, source: source, into: &parsed)
+            guard typeField(item["kind"]).isEmpty, typeField(item["apiVersion"]).isEmpty else {
+                append(item, source: source, into: &parsed)
+                continue
+            }
+            // Written after the item's own pairs, so that they win as kubectl's SetKind and SetAPIVersion do.
+            let typed = pairs + [("kind", itemKind), ("apiVersion", itemAPIVersion)].map { key, value in
+                YAMLNode.Pair(key: YAMLNode(.scalar(YAMLScalar(value: key, style: .doubleQuoted)), mark: item.mark),
+                              value: YAMLNode(.scalar(YAMLScalar(value: value, style: .doubleQuoted)), mark: item.mark))
+            }
+            append(YAMLNode(.mapping(typed), mark: item.mark, tag: item.tag), source: source, into: &parsed)
         }
     }
 
-    private static func append(_ node: YAMLNode, defaultType: (apiVersion: String, kind: String)?, source: String,
-                               into parsed: inout Parsed) {
+    /// The text of `kind` or `apiVersion` as kubectl reads it: empty unless it is a string.
+    private static func typeField(_ node: YAMLNode?) -> String {
+        guard let node, node.resolvesToString else { return "" }
+        return node.scalar?.value ?? ""
+    }
+
+    private static func append(_ node: YAMLNode, source: String, into parsed: inout Parsed) {
+        // kubectl sends nothing of such an object; reporting it as unreadable keeps the verdicts equal.
+        let missing = ["kind", "apiVersion"].filter { typeField(node[$0]).isEmpty }
+        guard missing.isEmpty else {
+            parsed.errors.append(.init(source: source, at: node,
+                                       reason: "\(missing.joined(separator: " and ")) missing or not a string, which kubectl refuses"))
+            return
+        }
         do {
-            let object = try KubeObject(from: YAMLNodeDecoder().decoder(for: node), defaultType: defaultType)
-            // kubectl sends nothing of such an object; reporting it as unreadable keeps the verdicts equal.
-            let missing = [("kind", object.kind), ("apiVersion", object.apiVersion)].filter { $0.1.isEmpty }.map(\.0)
-            guard missing.isEmpty else {
-                parsed.errors.append(.init(source: source, at: node,
-                                           reason: "no \(missing.joined(separator: " and ")), which kubectl refuses"))
-                return
-            }
+            let object = try YAMLNodeDecoder().decode(KubeObject.self, from: node)
             parsed.manifests.append(Manifest(source: source, node: node, object: object))
         } catch let error as DecodingError {
             let context = switch error {

@@ -146,18 +146,19 @@ struct NodeTreeBuilder {
             anchors[anchor] = Anchored(node: copy node, size: size, height: height)
         }
         guard !open.isEmpty else {
+            try rules.checkNonKey(node)
             root = node
             return
         }
         let top = open.count - 1
         open[top].childHeight = max(open[top].childHeight, height)
         let isKey = open[top].isMapping && (children.count - open[top].firstChild) % 2 == 0
-        if isKey {
-            if MergeKeys.isMergeKey(node) {
-                open[top].hasMergeKey = true
-            } else {
-                try rules.checkKey(node)
-            }
+        if !isKey {
+            try rules.checkNonKey(node)
+        } else if MergeKeys.isMergeKey(node) {
+            open[top].hasMergeKey = true
+        } else {
+            try rules.checkKey(node)
         }
         children.append(node)
     }

@@ -20,6 +20,7 @@ struct ReadingRules: Sendable {
     func checkTag(_ tag: String?, of kind: NodeKind, at mark: YAMLMark) throws(YAMLError) {
         guard refusesAmbiguousConstructs, let tag else { return }
         switch (kind, tag) {
+        // `!!merge` is checked once it is known whether the scalar is a key: only the key `<<` may carry it.
         case (.scalar, CoreTag.str), (.scalar, BinaryScalar.tag), (.scalar, MergeKeys.mergeTag),
              (.mapping, CoreTag.map), (.sequence, CoreTag.seq):
             return
@@ -29,19 +30,26 @@ struct ReadingRules: Sendable {
         }
     }
 
+    /// A node that is not a key (a value, an item, a document).
+    func checkNonKey(_ node: YAMLNode) throws(YAMLError) {
+        guard refusesAmbiguousConstructs, node.tag == MergeKeys.mergeTag else { return }
+        throw Self.misplacedMergeTag(at: node.mark)
+    }
+
     func checkKey(_ key: YAMLNode) throws(YAMLError) {
         guard refusesAmbiguousConstructs else { return }
         guard let scalar = key.scalar else {
             throw YAMLError(message: "a key that is a sequence or a mapping is not a field name kubectl can send; "
                                 + "use a string", mark: key.mark)
         }
-        guard key.tag == nil, scalar.style == .plain else { return }
-        let text = scalar.value
-        let isString = YAML11Scalars.bool(text) == nil && !key.isNull
-            && YAML11Scalars.floatingPoint(text) == nil
-        guard !isString else { return }
-        throw YAMLError(message: "the key \(Self.quoted(text)) is not a string to kubectl, which turns it into "
+        if key.tag == MergeKeys.mergeTag { throw Self.misplacedMergeTag(at: key.mark) }
+        guard !key.resolvesToString else { return }
+        throw YAMLError(message: "the key \(Self.quoted(scalar.value)) is not a string to kubectl, which turns it into "
                             + "a JSON key of its own spelling; quote it", mark: key.mark)
+    }
+
+    private static func misplacedMergeTag(at mark: YAMLMark) -> YAMLError {
+        YAMLError(message: "the tag !!merge anywhere but on the key <<, which kubectl reads its own way; remove it", mark: mark)
     }
 
     /// `!!int` for the core schema's tags, the tag as written otherwise.

@@ -53,6 +53,17 @@ public struct YAMLNode: Sendable, Hashable {
         mapping?.last { $0.key.scalar?.value == key }?.value
     }
 
+    /// True for a scalar that go-yaml v2 reads as a string, and so kubectl sends as a JSON string: quoted,
+    /// tagged `!!str` (or decoded from `!!binary`), or plain but neither a boolean, a number nor null as
+    /// YAML 1.1 reads them (`yes`, `0x1F` and `~` are not strings).
+    public var resolvesToString: Bool {
+        guard let scalar else { return false }
+        if tag == CoreTag.str { return true }
+        guard tag == nil else { return false }
+        guard scalar.style == .plain else { return true }
+        return !isNull && YAML11Scalars.bool(scalar.value) == nil && YAML11Scalars.floatingPoint(scalar.value) == nil
+    }
+
     /// True for an untagged plain scalar that YAML reads as null: empty, `~`, `null`, `Null` or `NULL`.
     public var isNull: Bool {
         guard tag == nil, let scalar, scalar.style == .plain else { return false }

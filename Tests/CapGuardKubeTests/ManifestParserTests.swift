@@ -56,8 +56,26 @@ struct ManifestParserTests {
         let parsed = parse("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n---\nkind: Pod\n---\nmetadata: {}\n")
         #expect(parsed.manifests.isEmpty)
         #expect(parsed.errors.map(\.reason) == [
-            "no kind, which kubectl refuses", "no apiVersion, which kubectl refuses", "no kind and apiVersion, which kubectl refuses",
+            "kind missing or not a string, which kubectl refuses", "apiVersion missing or not a string, which kubectl refuses",
+            "kind and apiVersion missing or not a string, which kubectl refuses",
         ])
+    }
+
+    /// For kubectl a kind that is not a string is no kind: a PodList item with `kind: 5` is a Pod.
+    @Test(arguments: ["{kind: 5}", "{kind: ~, apiVersion: []}", "{kind: yes, apiVersion: 1.0}", "{kind: '', apiVersion: {}}"])
+    func itemsWhoseTypeIsNotAStringTakeTheListsType(fields: String) {
+        let parsed = parse("apiVersion: v1\nkind: PodList\nitems:\n- \(fields)\n")
+        #expect(parsed.errors.isEmpty)
+        #expect(parsed.manifests.map(\.object.kind) == ["Pod"])
+        #expect(parsed.manifests.map(\.object.apiVersion) == ["v1"])
+    }
+
+    @Test(arguments: ["kind: 5\napiVersion: v1", "kind: Pod\napiVersion: 1", "kind: !!str Pod\napiVersion: !!binary djE="])
+    func topLevelTypesMustBeStrings(fields: String) {
+        let parsed = parse(fields + "\n")
+        let isString = fields.contains("!!str")
+        #expect(parsed.manifests.count == (isString ? 1 : 0))
+        #expect(parsed.errors.count == (isString ? 0 : 1))
     }
 
     @Test func untypedPodListItemsAreChecked() throws {
