@@ -5,10 +5,12 @@
 ///   stream of JSON values, one after another, read by Go's JSON decoder;
 /// - any other stream is YAML, cut at every line that starts with `---`: such a line is a separator when
 ///   nothing but white space or a `#` comment follows the dashes, and an error otherwise (`--- |`,
-///   `----`, `---x`), where kubectl stops reading.
+///   `----`, `---x`), where kubectl stops reading. A separator line with nothing before it in its
+///   document (at the start of the file, or right after another separator) does not cut: it stays the
+///   first line of the document, which libyaml then reads as go-yaml does.
 struct KubectlStreamSplitter {
     struct Piece {
-        /// Bytes of the piece, separator lines excluded.
+        /// Bytes of the piece, without the separator line that ends the piece before it.
         let range: Range<Int>
         /// Lines of the file before the piece.
         let lineOffset: Int
@@ -55,12 +57,38 @@ struct KubectlStreamSplitter {
                         mark: YAMLMark(line: lines.position.line + 1, column: 4))
                     return
                 }
-                addPiece(pieceStart..<lineStart, counter: &lines)
-                pieceStart = next
+                // kubectl keeps a separator line that would end an empty document as that document's
+                // first line: `---` then opens it, but `---#x` is text to the YAML parser.
+                if lineStart > pieceStart {
+                    addPiece(pieceStart..<lineStart, counter: &lines)
+                    pieceStart = next
+                }
             }
             lineStart = next
         }
         addPiece(pieceStart..<input.count, counter: &lines)
+        checkByteOrderMarks(input)
+    }
+
+    /// libyaml skips a byte order mark anywhere between tokens; go-yaml, only at the start, and reads or
+    /// refuses one elsewhere. No manifest needs one there, so capguard refuses the file.
+    private mutating func checkByteOrderMarks(_ input: UnsafeBufferPointer<UInt8>) {
+        let starts = Set(pieces.map(\.range.lowerBound))
+        var index = 0
+        while index + 2 < input.count {
+            defer { index += 1 }
+            guard input[index] == 0xEF, input[index + 1] == 0xBB, input[index + 2] == 0xBF, !starts.contains(index) else {
+                continue
+            }
+            let keptPieces = pieces.prefix { $0.range.upperBound <= index }
+            var counter = TextPositionCounter(input)
+            counter.advance(to: index)
+            pieces = Array(keptPieces)
+            error = YAMLError(message: "a byte order mark (U+FEFF) that does not start a document, which kubectl's YAML "
+                                  + "parser reads its own way; remove it",
+                              mark: YAMLMark(line: counter.position.line + 1, column: counter.position.column + 1))
+            return
+        }
     }
 
     private static func startsWithDashes(_ input: UnsafeBufferPointer<UInt8>, at start: Int, end: Int) -> Bool {

@@ -55,12 +55,16 @@ struct LibYAMLEventReader: ~Copyable {
                            properties(event.start_mark, tag: data.tag, anchor: data.anchor))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            return .sequenceStart(properties(event.start_mark, tag: data.tag, anchor: data.anchor))
+            var properties = properties(event.start_mark, tag: data.tag, anchor: data.anchor)
+            properties.isFlow = data.style == YAML_FLOW_SEQUENCE_STYLE
+            return .sequenceStart(properties)
         case YAML_SEQUENCE_END_EVENT:
             return .sequenceEnd
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            return .mappingStart(properties(event.start_mark, tag: data.tag, anchor: data.anchor))
+            var properties = properties(event.start_mark, tag: data.tag, anchor: data.anchor)
+            properties.isFlow = data.style == YAML_FLOW_MAPPING_STYLE
+            return .mappingStart(properties)
         case YAML_MAPPING_END_EVENT:
             return .mappingEnd
         default:

@@ -75,6 +75,7 @@ struct NodeTreeBuilder {
         case .scalar(let scalar, let properties):
             nodeCount += 1
             try rules.checkTag(properties.tag, of: .scalar, at: properties.mark)
+            try rules.checkPlainScalar(scalar, inFlowCollection: open.last?.properties.isFlow ?? false, at: properties.mark)
             let node = try BinaryScalar.decodingIfTagged(YAMLNode(.scalar(scalar), mark: properties.mark, tag: properties.tag))
             let isEmptyDocument = open.isEmpty && scalar.value.isEmpty && scalar.style == .plain
                 && properties.tag == nil && properties.anchor == nil

@@ -37,6 +37,38 @@ struct KubectlReadingTests {
         #expect(kinds(result) == ["A", "Pod"])
     }
 
+    /// kubectl writes a separator line into a document that has nothing yet, where `---#x` is text.
+    @Test func aSeparatorOpeningADocumentStaysInIt() {
+        #expect(kinds(read("---\nkind: A\n---\n---\nkind: B\n")) == ["A", "B"])
+        let result = read("kind: A\n---\n---#x\n---\nkind: Pod\n")
+        #expect(result.error == nil)
+        #expect(result.documents.compactMap(\.root).map { $0.scalar?.value ?? $0["kind"]?.scalar?.value } == ["A", "---#x", "Pod"])
+        #expect(read("---#x\nkind: Pod\n").error?.mark.line == 2)
+    }
+
+    @Test func anEmptyLineMakesTheNextSeparatorCut() {
+        let result = read("kind: A\n---\n\n---#x\nkind: Pod\n")
+        #expect(result.error == nil)
+        #expect(kinds(result) == ["A", "Pod"])
+    }
+
+    @Test(arguments: ["a: {b?c: d}\n", "a: [b?]\n", "a: {b: c ?d}\n"])
+    func aQuestionMarkInAPlainScalarOfAFlowCollectionIsRefused(text: String) {
+        #expect(read(text).error?.message.hasPrefix("a ? inside a plain scalar") == true)
+    }
+
+    @Test(arguments: ["a: b?c\n", "a: {b: \"c?d\"}\n", "a: [?b]\n"])
+    func questionMarksElsewhereAreRead(text: String) {
+        #expect(read(text).error == nil)
+    }
+
+    @Test func aByteOrderMarkInsideADocumentIsRefused() {
+        let result = read("kind: A\n---\nkind: B\n\u{FEFF}b: c\n")
+        #expect(kinds(result) == ["A"])
+        #expect(result.error?.mark == YAMLMark(line: 4, column: 1))
+        #expect(result.error?.message.hasPrefix("a byte order mark") == true)
+    }
+
     @Test func documentsKeepTheirLinesInTheFile() {
         let result = read("kind: A\n---\n# comment\nkind: B\nbad: [\n")
         #expect(result.documents.count == 1)
