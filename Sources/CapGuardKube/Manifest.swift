@@ -60,6 +60,10 @@ public enum ManifestParser {
         // kubectl gives items whose kind and apiVersion are both missing or not strings the list's type,
         // `PodList` making them Pods, whatever else those fields hold.
         let kind = typeField(node["kind"])
+        guard !kind.isEmpty else {
+            parsed.errors.append(.init(source: source, at: node, reason: "a list whose kind is missing or not a string, which kubectl refuses"))
+            return
+        }
         let itemKind = kind.hasSuffix("List") ? String(kind.dropLast(4)) : kind
         let itemAPIVersion = typeField(node["apiVersion"])
         for item in list {

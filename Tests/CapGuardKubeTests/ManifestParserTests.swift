@@ -85,6 +85,17 @@ struct ManifestParserTests {
         #expect(checked.status == .violating)
     }
 
+    @Test(arguments: ["items: []", "kind: 5\nitems: []", "kind: ''\nitems: [{apiVersion: v1, kind: Pod}]"])
+    func aListNeedsAKind(text: String) {
+        let parsed = parse(text + "\n")
+        #expect(parsed.manifests.isEmpty)
+        #expect(parsed.errors.map(\.reason) == ["a list whose kind is missing or not a string, which kubectl refuses"])
+    }
+
+    @Test func aListNeedsNoAPIVersion() {
+        #expect(names(parse("kind: List\nitems: [{apiVersion: v1, kind: Pod, metadata: {name: a}}]\n")) == ["Pod/a"])
+    }
+
     @Test func anItemWithItsOwnItemsIsRefused() {
         let parsed = parse("kind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n- kind: List\n  items: []\n")
         #expect(names(parsed) == ["Pod/a"])
