@@ -31,7 +31,7 @@ public enum ManifestFiles {
     }
 
     /// Regular files below `directory` (following symlinks to files, not to directories, so that a link
-    /// cycle cannot loop), skipping hidden entries such as `.git`.
+    /// cycle cannot loop), hidden ones included.
     private static func filesBelow(_ directory: String) throws(ManifestError) -> [String] {
         guard let stream = opendir(directory) else {
             throw ManifestError(source: displayName(directory), line: 0, column: 0, reason: "cannot list the directory: \(String(cString: strerror(errno)))")

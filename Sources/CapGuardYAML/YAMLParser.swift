@@ -21,7 +21,7 @@ public enum YAMLParser {
     }
 
     static func parseAsKubectl(_ bytes: [UInt8], limits: NodeTreeBuilder.Limits) -> KubectlDocuments {
-        utf8WithoutByteOrderMark(bytes).withUnsafeBufferPointer { input in
+        utf8DecodingUTF16(bytes).withUnsafeBufferPointer { input in
             let splitter = KubectlStreamSplitter(input)
             var result = KubectlDocuments(documents: [], error: nil)
             var expandedNodes = 0
@@ -51,7 +51,7 @@ public enum YAMLParser {
     /// kubectl decodes UTF-16 text (after its byte order mark) to UTF-8 before it looks for separators,
     /// so `---` lines of a UTF-16 file separate too. A UTF-8 byte order mark stays: for kubectl,
     /// `\u{FEFF}---#x` on the first line is not a separator.
-    static func utf8WithoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+    static func utf8DecodingUTF16(_ bytes: [UInt8]) -> [UInt8] {
         let isBigEndian: Bool
         if bytes.starts(with: [0xFE, 0xFF]) {
             isBigEndian = true
