@@ -134,6 +134,9 @@ struct NodeTreeBuilder {
         guard open.count + anchored.height <= limits.maxDepth else {
             throw YAMLError(message: "alias *\(name) nests collections more than \(limits.maxDepth) deep", mark: mark)
         }
+        if isKeyNext, MergeKeys.isMergeKey(anchored.node) {
+            try rules.checkAliasOfMergeKey(at: mark)
+        }
         if isMergeValue, anchored.node.mapping == nil {
             // go-yaml v2 merges a sequence written in place, but refuses an alias of one.
             throw YAMLError(message: MergeKeys.notMergeableMessage, mark: mark)
@@ -162,6 +165,12 @@ struct NodeTreeBuilder {
             try rules.checkKey(node)
         }
         children.append(node)
+    }
+
+    /// Whether the next node is a key of the innermost open mapping.
+    private var isKeyNext: Bool {
+        guard let top = open.last, top.isMapping else { return false }
+        return (children.count - top.firstChild) % 2 == 0
     }
 
     /// Whether the next node completes a pair whose key is `<<`.

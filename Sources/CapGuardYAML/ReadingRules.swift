@@ -38,6 +38,14 @@ struct ReadingRules: Sendable {
                         mark: mark)
     }
 
+    /// go-yaml v2 merges only where `<<` itself is written: `*m :` with `m: &m <<` is the plain key "<<"
+    /// to kubectl, a merge to libyaml's readers.
+    func checkAliasOfMergeKey(at mark: YAMLMark) throws(YAMLError) {
+        guard refusesAmbiguousConstructs else { return }
+        throw YAMLError(message: "an alias of << used as a key, which kubectl reads as the key \"<<\", not as a merge; "
+                            + "write << itself", mark: mark)
+    }
+
     /// A node that is not a key (a value, an item, a document).
     func checkNonKey(_ node: YAMLNode) throws(YAMLError) {
         guard refusesAmbiguousConstructs, node.tag == MergeKeys.mergeTag else { return }

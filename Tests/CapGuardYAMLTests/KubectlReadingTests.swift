@@ -62,6 +62,18 @@ struct KubectlReadingTests {
         #expect(read(text).error == nil)
     }
 
+    @Test func anAliasOfTheMergeKeyIsRefusedAsAKey() {
+        let error = read("m: &m <<\nc:\n  privileged: true\n  *m : {privileged: false}\n").error
+        #expect(error?.mark == YAMLMark(line: 4, column: 3))
+        #expect(error?.message.hasPrefix("an alias of << used as a key") == true)
+    }
+
+    @Test func anAnchoredMergeKeyMerges() throws {
+        let root = try #require(read("c:\n  privileged: false\n  &m <<: {privileged: true}\nd: *m\n").documents.first?.root)
+        #expect(root["c"]?["privileged"]?.scalar?.value == "true")
+        #expect(root["d"]?.scalar?.value == "<<")
+    }
+
     @Test func aByteOrderMarkInsideADocumentIsRefused() {
         let result = read("kind: A\n---\nkind: B\n\u{FEFF}b: c\n")
         #expect(kinds(result) == ["A"])
