@@ -74,12 +74,11 @@ struct KubectlStreamSplitter {
     /// refuses one elsewhere. No manifest needs one there, so capguard refuses the file.
     private mutating func checkByteOrderMarks(_ input: UnsafeBufferPointer<UInt8>) {
         let starts = Set(pieces.map(\.range.lowerBound))
-        var index = 0
-        while index + 2 < input.count {
-            defer { index += 1 }
-            guard input[index] == 0xEF, input[index + 1] == 0xBB, input[index + 2] == 0xBF, !starts.contains(index) else {
-                continue
-            }
+        var from = 0
+        while let index = input[from...].firstIndex(of: 0xEF) {
+            from = index + 1
+            guard index + 2 < input.count, input[index + 1] == 0xBB, input[index + 2] == 0xBF,
+                  !starts.contains(index) else { continue }
             let keptPieces = pieces.prefix { $0.range.upperBound <= index }
             var counter = TextPositionCounter(input)
             counter.advance(to: index)

@@ -33,7 +33,8 @@ struct ReadingRules: Sendable {
     /// libyaml lets a plain scalar inside `[...]` or `{...}` hold `?` (`{a?b: c}`); the older parser in
     /// go-yaml ends the scalar there and kubectl refuses the file.
     func checkPlainScalar(_ scalar: YAMLScalar, inFlowCollection: Bool, at mark: YAMLMark) throws(YAMLError) {
-        guard refusesAmbiguousConstructs, inFlowCollection, scalar.style == .plain, scalar.value.contains("?") else { return }
+        guard refusesAmbiguousConstructs, inFlowCollection, scalar.style == .plain,
+              scalar.value.utf8.contains(UInt8(ascii: "?")) else { return }
         throw YAMLError(message: "a ? inside a plain scalar in [...] or {...}, which kubectl refuses; quote the scalar",
                         mark: mark)
     }

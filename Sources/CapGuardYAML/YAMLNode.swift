@@ -61,7 +61,7 @@ public struct YAMLNode: Sendable, Hashable {
         if tag == CoreTag.str { return true }
         guard tag == nil else { return false }
         guard scalar.style == .plain else { return true }
-        return !isNull && YAML11Scalars.bool(scalar.value) == nil && YAML11Scalars.floatingPoint(scalar.value) == nil
+        return YAML11Scalars.isString(scalar.value)
     }
 
     /// True for an untagged plain scalar that YAML reads as null: empty, `~`, `null`, `Null` or `NULL`.
