@@ -120,12 +120,13 @@ struct NodeTreeBuilder {
     }
 
     private mutating func expandAlias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
+        // The anchor of an enclosing node is the latest one, even over an earlier node of the same name,
+        // as go-yaml (and so kubectl) reads it: such an alias is a cycle.
+        guard !open.contains(where: { $0.properties.anchor == name }) else {
+            throw YAMLError(message: "alias *\(name) refers to a node that contains it", mark: mark)
+        }
         guard let anchored = anchors[name] else {
-            let isEnclosing = open.contains { $0.properties.anchor == name }
-            let message = isEnclosing
-                ? "alias *\(name) refers to a node that contains it"
-                : "undefined alias *\(name)"
-            throw YAMLError(message: message, mark: mark)
+            throw YAMLError(message: "undefined alias *\(name)", mark: mark)
         }
         expandedNodes += anchored.size
         guard expandedNodes <= limits.maxExpandedNodes else {

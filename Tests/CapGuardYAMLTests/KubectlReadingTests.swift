@@ -62,6 +62,13 @@ struct KubectlReadingTests {
         #expect(read(text).error == nil)
     }
 
+    /// go-yaml refuses it even when an earlier node had the same anchor; libyaml's readers took that one.
+    @Test func anAliasInsideTheNodeItsAnchorNamesIsACycle() {
+        let error = read("d: &d {privileged: true}\nc: &d\n  privileged: false\n  <<: *d\n").error
+        #expect(error?.message == "alias *d refers to a node that contains it")
+        #expect(error?.mark == YAMLMark(line: 4, column: 7))
+    }
+
     @Test func anAliasOfTheMergeKeyIsRefusedAsAKey() {
         let error = read("m: &m <<\nc:\n  privileged: true\n  *m : {privileged: false}\n").error
         #expect(error?.mark == YAMLMark(line: 4, column: 3))
