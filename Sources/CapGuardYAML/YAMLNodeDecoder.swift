@@ -13,9 +13,4 @@ public struct YAMLNodeDecoder {
     public func decode<T: Decodable>(_ type: T.Type, from node: YAMLNode) throws -> T {
         try NodeDecoder(node: node, parentPath: .root, key: nil).decode(type)
     }
-
-    /// A decoder for `node`, for initializers that take more than a decoder.
-    public func decoder(for node: YAMLNode) -> any Decoder {
-        NodeDecoder(node: node, parentPath: .root, key: nil)
-    }
 }
