@@ -20,38 +20,91 @@ public struct Manifest: Sendable {
     }
 }
 
-/// Reads manifests: YAML streams of one or more documents, JSON (which is YAML), and lists as
-/// `kubectl get -o json` prints them (`kind: List`, or `PodList` and the like, with `items`).
+/// Reads manifests as kubectl does (SPEC section 7): YAML streams of one or more documents, streams of
+/// JSON values, and lists, which for kubectl are any object with `items`, whatever its kind.
 public enum ManifestParser {
-    public static func parse(_ bytes: [UInt8], source: String) throws(ManifestError) -> [Manifest] {
-        let documents: [YAMLDocument]
-        do {
-            documents = try YAMLParser.parse(bytes)
-        } catch {
-            throw ManifestError(source: source, line: error.mark.line, column: error.mark.column, reason: error.message)
-        }
-        var manifests: [Manifest] = []
-        for document in documents {
-            guard let root = document.root, !root.isNull else { continue }
-            try collect(root, source: source, into: &manifests)
-        }
-        return manifests
+    /// The objects kubectl would send from a file, and why some of it cannot be checked. An object that
+    /// cannot be read does not hide the others; kubectl too sends those it can read.
+    public struct Parsed: Sendable {
+        public var manifests: [Manifest] = []
+        public var errors: [ManifestError] = []
     }
 
-    private static func collect(_ node: YAMLNode, source: String, into manifests: inout [Manifest]) throws(ManifestError) {
-        guard node.mapping != nil else {
-            throw ManifestError(source: source, line: node.mark.line, column: node.mark.column,
-                                reason: "expected a Kubernetes object (a mapping with apiVersion and kind)")
+    public static func parse(_ bytes: [UInt8], source: String) -> Parsed {
+        let read = YAMLParser.parseAsKubectl(bytes)
+        var parsed = Parsed()
+        for document in read.documents {
+            guard let root = document.root, !root.isNull else { continue }
+            collect(root, source: source, into: &parsed)
         }
-        if let kind = node["kind"]?.scalar?.value, kind.hasSuffix("List"), let items = node["items"] {
-            for item in items.sequence ?? [] where !item.isNull {
-                try collect(item, source: source, into: &manifests)
+        if let error = read.error {
+            parsed.errors.append(ManifestError(source: source, line: error.mark.line, column: error.mark.column, reason: error.message))
+        }
+        return parsed
+    }
+
+    private static func collect(_ node: YAMLNode, source: String, into parsed: inout Parsed) {
+        guard node.mapping != nil else {
+            parsed.errors.append(.init(source: source, at: node, reason: "expected a Kubernetes object (a mapping with apiVersion and kind)"))
+            return
+        }
+        guard let items = node["items"] else {
+            append(node, source: source, into: &parsed)
+            return
+        }
+        guard !items.isNull else { return }
+        guard let list = items.sequence else {
+            parsed.errors.append(.init(source: source, at: items, reason: "items must be a list: kubectl reads any object with items as a list of objects"))
+            return
+        }
+        // kubectl gives items whose kind and apiVersion are both missing or not strings the list's type,
+        // `PodList` making them Pods, whatever else those fields hold.
+        let kind = typeField(node["kind"])
+        guard !kind.isEmpty else {
+            parsed.errors.append(.init(source: source, at: node, reason: "a list whose kind is missing or not a string, which kubectl refuses"))
+            return
+        }
+        let itemKind = kind.hasSuffix("List") ? String(kind.dropLast(4)) : kind
+        let itemAPIVersion = typeField(node["apiVersion"])
+        for item in list {
+            guard let pairs = item.mapping else {
+                parsed.errors.append(.init(source: source, at: item, reason: "expected a Kubernetes object in items"))
+                continue
             }
+            guard item["items"] == nil else {
+                parsed.errors.append(.init(source: source, at: item, reason: "a list inside a list, which kubectl refuses"))
+                continue
+            }
+            guard typeField(item["kind"]).isEmpty, typeField(item["apiVersion"]).isEmpty else {
+                append(item, source: source, into: &parsed)
+                continue
+            }
+            // Written after the item's own pairs, so that they win as kubectl's SetKind and SetAPIVersion do.
+            let typed = pairs + [("kind", itemKind), ("apiVersion", itemAPIVersion)].map { key, value in
+                YAMLNode.Pair(key: YAMLNode(.scalar(YAMLScalar(value: key, style: .doubleQuoted)), mark: item.mark),
+                              value: YAMLNode(.scalar(YAMLScalar(value: value, style: .doubleQuoted)), mark: item.mark))
+            }
+            append(YAMLNode(.mapping(typed), mark: item.mark, tag: item.tag), source: source, into: &parsed)
+        }
+    }
+
+    /// The text of `kind` or `apiVersion` as kubectl reads it: empty unless it is a string.
+    private static func typeField(_ node: YAMLNode?) -> String {
+        guard let node, node.resolvesToString else { return "" }
+        return node.scalar?.value ?? ""
+    }
+
+    private static func append(_ node: YAMLNode, source: String, into parsed: inout Parsed) {
+        // kubectl sends nothing of such an object; reporting it as unreadable keeps the verdicts equal.
+        let missing = ["kind", "apiVersion"].filter { typeField(node[$0]).isEmpty }
+        guard missing.isEmpty else {
+            parsed.errors.append(.init(source: source, at: node,
+                                       reason: "\(missing.joined(separator: " and ")) missing or not a string, which kubectl refuses"))
             return
         }
         do {
             let object = try YAMLNodeDecoder().decode(KubeObject.self, from: node)
-            manifests.append(Manifest(source: source, node: node, object: object))
+            parsed.manifests.append(Manifest(source: source, node: node, object: object))
         } catch let error as DecodingError {
             let context = switch error {
             case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c): c
@@ -59,10 +112,9 @@ public enum ManifestParser {
             }
             let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             let field = path.hasPrefix(".") ? String(path.dropFirst()) : path
-            throw ManifestError(source: source, line: node.mark.line, column: node.mark.column,
-                                reason: "\(field.isEmpty ? "" : field + ": ")\(context.debugDescription)")
+            parsed.errors.append(.init(source: source, at: node, reason: "\(field.isEmpty ? "" : field + ": ")\(context.debugDescription)"))
         } catch {
-            throw ManifestError(source: source, line: node.mark.line, column: node.mark.column, reason: "\(error)")
+            parsed.errors.append(.init(source: source, at: node, reason: "\(error)"))
         }
     }
 }
@@ -79,6 +131,10 @@ public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible 
         self.line = line
         self.column = column
         self.reason = reason
+    }
+
+    init(source: String, at node: YAMLNode, reason: String) {
+        self.init(source: source, line: node.mark.line, column: node.mark.column, reason: reason)
     }
 
     public var description: String {

@@ -14,7 +14,7 @@ public struct ManifestChecker: Sendable {
 
     public func check(_ manifest: Manifest) -> CheckedObject {
         let object = manifest.object
-        var result = CheckedObject(source: manifest.source, line: manifest.line, object: object.reference())
+        var result = CheckedObject(source: manifest.source, line: manifest.line, object: ManifestText.escaped(object.reference()))
         guard let workload = object.workload, let spec = object.podSpec else {
             result.status = .skipped
             return result
@@ -114,15 +114,25 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
     }
 }
 
+/// What checking one file gave: the objects that could be read, and why the rest could not.
+public struct CheckedFile: Sendable {
+    public var objects: [CheckedObject] = []
+    public var errors: [ManifestError] = []
+}
+
 extension ManifestChecker {
     /// Reads, parses and checks files on every core; results come back in the order of `files`.
-    public func check(files: [String]) -> [Result<[CheckedObject], ManifestError>] {
-        let results = Mutex([Result<[CheckedObject], ManifestError>?](repeating: nil, count: files.count))
+    public func check(files: [String]) -> [CheckedFile] {
+        let results = Mutex([CheckedFile?](repeating: nil, count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
-            let result = Result { () throws(ManifestError) -> [CheckedObject] in
-                let manifests = try ManifestParser.parse(try ManifestFiles.contents(of: file), source: ManifestFiles.displayName(file))
-                return manifests.map(check)
+            var result = CheckedFile()
+            do throws(ManifestError) {
+                let parsed = ManifestParser.parse(try ManifestFiles.contents(of: file), source: ManifestFiles.displayName(file))
+                result.objects = parsed.manifests.map(check)
+                result.errors = parsed.errors
+            } catch {
+                result.errors = [error]
             }
             results.withLock { $0[index] = result }
         }

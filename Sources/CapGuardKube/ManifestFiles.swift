@@ -1,9 +1,13 @@
 import Glibc
 
 /// Finds the files to check: files named directly (whatever their extension), and `*.yaml`, `*.yml` and
-/// `*.json` files below directories, recursively, in a stable order.
+/// `*.json` files below directories, recursively, in a stable order. Hidden files and directories are
+/// included: `kubectl apply -f DIR` applies `DIR/.x.yaml`, and `-R` descends into `.d/`.
 public enum ManifestFiles {
     public static let extensions: Set<String> = ["yaml", "yml", "json"]
+    /// The most capguard reads of one file (or of standard input): far beyond any manifest, and a clear
+    /// error instead of memory exhaustion for `/dev/zero` or a runaway pipe.
+    public static let maximumFileSize = 64 << 20
 
     /// Expands `paths`; `-` stays as it is (standard input).
     public static func expand(_ paths: [String]) throws(ManifestError) -> [String] {
@@ -15,7 +19,7 @@ public enum ManifestFiles {
             }
             var info = stat()
             guard stat(path, &info) == 0 else {
-                throw ManifestError(source: path, line: 0, column: 0, reason: String(cString: strerror(errno)).lowercased())
+                throw ManifestError(source: displayName(path), line: 0, column: 0, reason: String(cString: strerror(errno)).lowercased())
             }
             if info.st_mode & S_IFMT == S_IFDIR {
                 files += try filesBelow(path)
@@ -27,17 +31,17 @@ public enum ManifestFiles {
     }
 
     /// Regular files below `directory` (following symlinks to files, not to directories, so that a link
-    /// cycle cannot loop), skipping hidden entries such as `.git`.
+    /// cycle cannot loop), hidden ones included.
     private static func filesBelow(_ directory: String) throws(ManifestError) -> [String] {
         guard let stream = opendir(directory) else {
-            throw ManifestError(source: directory, line: 0, column: 0, reason: "cannot list the directory: \(String(cString: strerror(errno)))")
+            throw ManifestError(source: displayName(directory), line: 0, column: 0, reason: "cannot list the directory: \(String(cString: strerror(errno)))")
         }
         defer { closedir(stream) }
         var found: [String] = []
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix(".") else { continue }
+            guard name != ".", name != ".." else { continue }
             let path = prefix + name
             switch Int32(entry.pointee.d_type) {
             case Int32(DT_DIR):
@@ -57,15 +61,16 @@ public enum ManifestFiles {
         return extensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
-    /// How messages name a path: standard input is `<stdin>`.
-    public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+    /// How messages name a path: standard input is `<stdin>`, and a name that could forge output (a line
+    /// break, an escape sequence) is quoted and escaped.
+    public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : ManifestText.escaped(path) }
 
     /// The bytes of a file, or of standard input for `-`.
     public static func contents(of path: String) throws(ManifestError) -> [UInt8] {
         guard path != "-" else { return try readAll(STDIN_FILENO, path: path) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw ManifestError(source: path, line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
+            throw ManifestError(source: displayName(path), line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         return try readAll(descriptor, path: path)
@@ -77,6 +82,10 @@ public enum ManifestFiles {
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count == 0 { return bytes }
+            if count > 0, bytes.count + count > maximumFileSize {
+                throw ManifestError(source: displayName(path), line: 0, column: 0,
+                                    reason: "larger than \(maximumFileSize >> 20) MiB, the most capguard reads of one input")
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw ManifestError(source: displayName(path), line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")

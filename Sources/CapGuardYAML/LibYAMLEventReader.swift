@@ -6,9 +6,11 @@ struct LibYAMLEventReader: ~Copyable {
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let input: UnsafeBufferPointer<UInt8>
     private(set) var rewrites: EscapeRewrites
+    /// Lines before the input in its file, when the input is one piece of a larger text.
+    private let lineOffset: Int
 
     /// `input` must stay valid for the reader's lifetime; `baseAddress` must not be nil.
-    init(input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites) throws(YAMLError) {
+    init(input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites, lineOffset: Int) throws(YAMLError) {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         guard yaml_parser_initialize(parser) != 0 else {
             parser.deallocate()
@@ -18,6 +20,7 @@ struct LibYAMLEventReader: ~Copyable {
         self.parser = parser
         self.input = input
         self.rewrites = rewrites
+        self.lineOffset = lineOffset
     }
 
     deinit {
@@ -52,12 +55,16 @@ struct LibYAMLEventReader: ~Copyable {
                            properties(event.start_mark, tag: data.tag, anchor: data.anchor))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            return .sequenceStart(properties(event.start_mark, tag: data.tag, anchor: data.anchor))
+            var properties = properties(event.start_mark, tag: data.tag, anchor: data.anchor)
+            properties.isFlow = data.style == YAML_FLOW_SEQUENCE_STYLE
+            return .sequenceStart(properties)
         case YAML_SEQUENCE_END_EVENT:
             return .sequenceEnd
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            return .mappingStart(properties(event.start_mark, tag: data.tag, anchor: data.anchor))
+            var properties = properties(event.start_mark, tag: data.tag, anchor: data.anchor)
+            properties.isFlow = data.style == YAML_FLOW_MAPPING_STYLE
+            return .mappingStart(properties)
         case YAML_MAPPING_END_EVENT:
             return .mappingEnd
         default:
@@ -79,7 +86,11 @@ struct LibYAMLEventReader: ~Copyable {
     }
 
     private func mark(_ mark: yaml_mark_t) -> YAMLMark {
-        rewrites.mark(for: position(mark))
+        shifted(rewrites.mark(for: position(mark)))
+    }
+
+    private func shifted(_ mark: YAMLMark) -> YAMLMark {
+        YAMLMark(line: mark.line + lineOffset, column: mark.column)
     }
 
     private static func style(_ style: yaml_scalar_style_t) -> YAMLScalar.Style {
@@ -103,7 +114,7 @@ struct LibYAMLEventReader: ~Copyable {
             // The reader runs ahead of the scanner and knows only the byte offset of the problem.
             let position = TextPositionCounter.position(ofByteOffset: state.problem_offset, in: input)
             return YAMLError(message: problem + Self.describe(readerValue: state.problem_value, problem: problem),
-                             mark: rewrites.mark(for: position))
+                             mark: shifted(rewrites.mark(for: position)))
         default:
             let problemMark = mark(state.problem_mark)
             var message = problem

@@ -129,8 +129,12 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     }
 }
 
-/// The YAML core schema tags that let a quoted scalar stand for something other than a string.
+/// The YAML core schema tags: those that let a quoted scalar stand for something other than a string,
+/// and those that only confirm what a node is.
 enum CoreTag {
+    static let str = "tag:yaml.org,2002:str"
+    static let map = "tag:yaml.org,2002:map"
+    static let seq = "tag:yaml.org,2002:seq"
     static let bool = "tag:yaml.org,2002:bool"
     static let int = "tag:yaml.org,2002:int"
     static let float = "tag:yaml.org,2002:float"

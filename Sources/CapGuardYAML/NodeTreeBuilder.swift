@@ -30,6 +30,7 @@ struct NodeTreeBuilder {
     }
 
     private let limits: Limits
+    private let rules: ReadingRules
     private var documents: [YAMLDocument] = []
     private var documentMark = YAMLMark(line: 1, column: 1)
     private var root: YAMLNode?
@@ -39,17 +40,22 @@ struct NodeTreeBuilder {
     private var children: [YAMLNode] = []
     private var anchors: [String: Anchored] = [:]
     private var nodeCount = 0
-    private var expandedNodes = 0
+    private var expandedNodes: Int
 
-    init(limits: Limits) {
+    init(limits: Limits, rules: ReadingRules, expandedNodes: Int) {
         self.limits = limits
+        self.rules = rules
+        self.expandedNodes = expandedNodes
     }
 
-    static func documents(from reader: inout LibYAMLEventReader, limits: Limits) throws(YAMLError) -> [YAMLDocument] {
-        var builder = NodeTreeBuilder(limits: limits)
+    /// The documents, and how many nodes aliases have added counting `expandedNodes` from before, so
+    /// that the pieces of one file share one budget.
+    static func documents(from reader: inout LibYAMLEventReader, limits: Limits, rules: ReadingRules,
+                          expandedNodes: Int) throws(YAMLError) -> (documents: [YAMLDocument], expandedNodes: Int) {
+        var builder = NodeTreeBuilder(limits: limits, rules: rules, expandedNodes: expandedNodes)
         while true {
             let event = try reader.next()
-            if case .streamEnd = event { return builder.documents }
+            if case .streamEnd = event { return (builder.documents, builder.expandedNodes) }
             try builder.consume(event)
         }
     }
@@ -68,11 +74,13 @@ struct NodeTreeBuilder {
             try expandAlias(name, at: mark)
         case .scalar(let scalar, let properties):
             nodeCount += 1
-            let node = YAMLNode(.scalar(scalar), mark: properties.mark, tag: properties.tag)
+            try rules.checkTag(properties.tag, of: .scalar, at: properties.mark)
+            try rules.checkPlainScalar(scalar, inFlowCollection: open.last?.properties.isFlow ?? false, at: properties.mark)
+            let node = try BinaryScalar.decodingIfTagged(YAMLNode(.scalar(scalar), mark: properties.mark, tag: properties.tag))
             let isEmptyDocument = open.isEmpty && scalar.value.isEmpty && scalar.style == .plain
                 && properties.tag == nil && properties.anchor == nil
             if isEmptyDocument { return }
-            add(node, size: 1, height: 0, anchor: properties.anchor)
+            try add(node, size: 1, height: 0, anchor: properties.anchor)
         case .sequenceStart(let properties):
             try openCollection(isMapping: false, properties)
         case .mappingStart(let properties):
@@ -83,6 +91,7 @@ struct NodeTreeBuilder {
     }
 
     private mutating func openCollection(isMapping: Bool, _ properties: ParseEvent.NodeProperties) throws(YAMLError) {
+        try rules.checkTag(properties.tag, of: isMapping ? .mapping : .sequence, at: properties.mark)
         guard open.count < limits.maxDepth else {
             throw YAMLError(message: "collections are nested more than \(limits.maxDepth) deep", mark: properties.mark)
         }
@@ -106,17 +115,18 @@ struct NodeTreeBuilder {
         }
         children.removeSubrange(collection.firstChild...)
         let node = YAMLNode(content, mark: collection.properties.mark, tag: collection.properties.tag)
-        add(node, size: nodeCount - collection.nodeCountBefore, height: collection.childHeight + 1,
+        try add(node, size: nodeCount - collection.nodeCountBefore, height: collection.childHeight + 1,
             anchor: collection.properties.anchor)
     }
 
     private mutating func expandAlias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
+        // The anchor of an enclosing node is the latest one, even over an earlier node of the same name,
+        // as go-yaml (and so kubectl) reads it: such an alias is a cycle.
+        guard !open.contains(where: { $0.properties.anchor == name }) else {
+            throw YAMLError(message: "alias *\(name) refers to a node that contains it", mark: mark)
+        }
         guard let anchored = anchors[name] else {
-            let isEnclosing = open.contains { $0.properties.anchor == name }
-            let message = isEnclosing
-                ? "alias *\(name) refers to a node that contains it"
-                : "undefined alias *\(name)"
-            throw YAMLError(message: message, mark: mark)
+            throw YAMLError(message: "undefined alias *\(name)", mark: mark)
         }
         expandedNodes += anchored.size
         guard expandedNodes <= limits.maxExpandedNodes else {
@@ -125,22 +135,48 @@ struct NodeTreeBuilder {
         guard open.count + anchored.height <= limits.maxDepth else {
             throw YAMLError(message: "alias *\(name) nests collections more than \(limits.maxDepth) deep", mark: mark)
         }
+        if isKeyNext, MergeKeys.isMergeKey(anchored.node) {
+            try rules.checkAliasOfMergeKey(at: mark)
+        }
+        if isMergeValue, anchored.node.mapping == nil {
+            // go-yaml v2 merges a sequence written in place, but refuses an alias of one.
+            throw YAMLError(message: MergeKeys.notMergeableMessage, mark: mark)
+        }
         nodeCount += anchored.size
-        add(anchored.node, size: anchored.size, height: anchored.height, anchor: nil)
+        try add(anchored.node, size: anchored.size, height: anchored.height, anchor: nil)
     }
 
-    private mutating func add(_ node: consuming YAMLNode, size: Int, height: Int, anchor: String?) {
+    private mutating func add(_ node: consuming YAMLNode, size: Int, height: Int, anchor: String?) throws(YAMLError) {
         if let anchor {
             anchors[anchor] = Anchored(node: copy node, size: size, height: height)
         }
         guard !open.isEmpty else {
+            try rules.checkNonKey(node)
             root = node
             return
         }
         let top = open.count - 1
         open[top].childHeight = max(open[top].childHeight, height)
         let isKey = open[top].isMapping && (children.count - open[top].firstChild) % 2 == 0
-        if isKey && MergeKeys.isMergeKey(node) { open[top].hasMergeKey = true }
+        if !isKey {
+            try rules.checkNonKey(node)
+        } else if MergeKeys.isMergeKey(node) {
+            open[top].hasMergeKey = true
+        } else {
+            try rules.checkKey(node)
+        }
         children.append(node)
+    }
+
+    /// Whether the next node is a key of the innermost open mapping.
+    private var isKeyNext: Bool {
+        guard let top = open.last, top.isMapping else { return false }
+        return (children.count - top.firstChild) % 2 == 0
+    }
+
+    /// Whether the next node completes a pair whose key is `<<`.
+    private var isMergeValue: Bool {
+        guard let top = open.last, top.isMapping, (children.count - top.firstChild) % 2 == 1 else { return false }
+        return MergeKeys.isMergeKey(children[children.count - 1])
     }
 }

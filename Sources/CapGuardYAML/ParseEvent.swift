@@ -4,6 +4,8 @@ enum ParseEvent {
         let mark: YAMLMark
         let tag: String?
         let anchor: String?
+        /// For a collection, whether it is written in flow style (`[a]`, `{a: b}`).
+        var isFlow = false
     }
 
     case streamStart

@@ -7,6 +7,23 @@ enum YAML11Scalars {
         case notAnInteger
     }
 
+    /// Whether go-yaml v2 reads an untagged plain scalar as a string: not a boolean, null or number.
+    static func isString(_ text: String) -> Bool {
+        // Most keys and names start with a letter that none of the other forms starts with; this is
+        // checked for every key of every manifest.
+        guard let first = text.utf8.first else { return false }
+        switch first {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            if !"yYnNtTfFoO".utf8.contains(first) { return true }
+        default:
+            break
+        }
+        switch text {
+        case "~", "null", "Null", "NULL": return false
+        default: return bool(text) == nil && floatingPoint(text) == nil
+        }
+    }
+
     static func bool(_ text: String) -> Bool? {
         switch text {
         case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": true

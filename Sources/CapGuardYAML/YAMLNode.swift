@@ -1,7 +1,7 @@
 /// A node of a parsed YAML document: a scalar, a sequence or a mapping, with where it was written.
 ///
-/// Aliases are already replaced by copies of the nodes they name, and merge keys (`<<`) are already
-/// resolved, so consumers never meet either. A copy made for an alias keeps the mark of the anchored
+/// Aliases are already replaced by copies of the nodes they name, merge keys (`<<`) are already
+/// resolved and `!!binary` scalars decoded, so consumers never meet any of them. A copy made for an alias keeps the mark of the anchored
 /// node, which is where its text actually is.
 public struct YAMLNode: Sendable, Hashable {
     public struct Pair: Sendable, Hashable {
@@ -48,9 +48,20 @@ public struct YAMLNode: Sendable, Hashable {
         return nil
     }
 
-    /// The value of the first pair whose key is a scalar with this text.
+    /// The value of the last pair whose key is a scalar with this text: the one Kubernetes keeps.
     public subscript(key: String) -> YAMLNode? {
-        mapping?.first { $0.key.scalar?.value == key }?.value
+        mapping?.last { $0.key.scalar?.value == key }?.value
+    }
+
+    /// True for a scalar that go-yaml v2 reads as a string, and so kubectl sends as a JSON string: quoted,
+    /// tagged `!!str` (or decoded from `!!binary`), or plain but neither a boolean, a number nor null as
+    /// YAML 1.1 reads them (`yes`, `0x1F` and `~` are not strings).
+    public var resolvesToString: Bool {
+        guard let scalar else { return false }
+        if tag == CoreTag.str { return true }
+        guard tag == nil else { return false }
+        guard scalar.style == .plain else { return true }
+        return YAML11Scalars.isString(scalar.value)
     }
 
     /// True for an untagged plain scalar that YAML reads as null: empty, `~`, `null`, `Null` or `NULL`.

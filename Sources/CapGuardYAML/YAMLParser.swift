@@ -1,3 +1,9 @@
+/// The documents of a manifest file as kubectl reads it, and the error where it stops reading, if any.
+public struct KubectlDocuments: Sendable {
+    public var documents: [YAMLDocument]
+    public var error: YAMLError?
+}
+
 /// Reads YAML streams (and JSON, which is YAML) into documents of nodes.
 public enum YAMLParser {
     public static func parse(_ text: String) throws(YAMLError) -> [YAMLDocument] {
@@ -6,6 +12,66 @@ public enum YAMLParser {
 
     public static func parse(_ bytes: [UInt8]) throws(YAMLError) -> [YAMLDocument] {
         try parse(bytes, limits: NodeTreeBuilder.Limits())
+    }
+
+    /// Reads a manifest file as kubectl reads it (see `KubectlStreamSplitter` and `ReadingRules`): the
+    /// documents kubectl would send, up to the first error, where kubectl stops reading too.
+    public static func parseAsKubectl(_ bytes: [UInt8]) -> KubectlDocuments {
+        parseAsKubectl(bytes, limits: NodeTreeBuilder.Limits())
+    }
+
+    static func parseAsKubectl(_ bytes: [UInt8], limits: NodeTreeBuilder.Limits) -> KubectlDocuments {
+        utf8DecodingUTF16(bytes).withUnsafeBufferPointer { input in
+            let splitter = KubectlStreamSplitter(input)
+            var result = KubectlDocuments(documents: [], error: nil)
+            var expandedNodes = 0
+            for piece in splitter.pieces {
+                do throws(YAMLError) {
+                    let context = Context(limits: limits, rules: .kubectl, lineOffset: piece.lineOffset,
+                                          expandedNodes: expandedNodes)
+                    let parsed = try parse(UnsafeBufferPointer(rebasing: input[piece.range]), context)
+                    // go-yaml reads only the first document of what kubectl hands it.
+                    if parsed.documents.count > 1 {
+                        throw YAMLError(message: "a second document in one piece, after a document end marker (...) or a "
+                                            + "line break kubectl does not split at, which kubectl ignores; use ---",
+                                        mark: parsed.documents[1].mark)
+                    }
+                    result.documents += parsed.documents
+                    expandedNodes = parsed.expandedNodes
+                } catch {
+                    result.error = error
+                    return result
+                }
+            }
+            result.error = splitter.error
+            return result
+        }
+    }
+
+    /// kubectl decodes UTF-16 text (after its byte order mark) to UTF-8 before it looks for separators,
+    /// so `---` lines of a UTF-16 file separate too. A UTF-8 byte order mark stays: for kubectl,
+    /// `\u{FEFF}---#x` on the first line is not a separator.
+    static func utf8DecodingUTF16(_ bytes: [UInt8]) -> [UInt8] {
+        let isBigEndian: Bool
+        if bytes.starts(with: [0xFE, 0xFF]) {
+            isBigEndian = true
+        } else if bytes.starts(with: [0xFF, 0xFE]) {
+            isBigEndian = false
+        } else {
+            return bytes
+        }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = 2
+        while index + 1 < bytes.count {
+            let first = UInt16(bytes[index]), second = UInt16(bytes[index + 1])
+            units.append(isBigEndian ? first << 8 | second : second << 8 | first)
+            index += 2
+        }
+        // An odd last byte is half a character; Go's decoder turns it into U+FFFD as well.
+        var text = String(decoding: units, as: UTF16.self)
+        if index < bytes.count { text.append("\u{FFFD}") }
+        return Array(text.utf8)
     }
 
     static func parse(_ text: String, limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {
@@ -23,13 +89,17 @@ public enum YAMLParser {
 
     private static func parse(_ input: UnsafeBufferPointer<UInt8>,
                               limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {
+        try parse(input, Context(limits: limits, rules: .yaml, lineOffset: 0, expandedNodes: 0)).documents
+    }
+
+    private static func parse(_ input: UnsafeBufferPointer<UInt8>, _ context: Context) throws(YAMLError) -> Parsed {
         // libyaml refuses a null input pointer, and an empty stream holds no documents anyway.
-        guard !input.isEmpty else { return [] }
+        guard !input.isEmpty else { return Parsed(documents: [], expandedNodes: context.expandedNodes) }
         do {
-            return try documents(in: input, rewrites: .none, limits: limits).documents
+            return try parsed(in: input, rewrites: .none, context).parsed
         } catch where error.isInvalidUnicodeEscape {
-            guard let documents = try parseRewritingSurrogatePairs(input, limits: limits) else { throw error }
-            return documents
+            guard let parsed = try parseRewritingSurrogatePairs(input, context) else { throw error }
+            return parsed
         }
     }
 
@@ -39,25 +109,39 @@ public enum YAMLParser {
     /// space or indicator), so one parse with every pair rewritten tells exactly which pairs sit in
     /// double-quoted scalars. Only if some do not is a third parse needed, rewriting just those that do.
     private static func parseRewritingSurrogatePairs(_ input: UnsafeBufferPointer<UInt8>,
-                                                     limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument]? {
+                                                     _ context: Context) throws(YAMLError) -> Parsed? {
         let occurrences = SurrogatePairEscapes(scanning: input).occurrences
         guard !occurrences.isEmpty else { return nil }
         let everyPair = SurrogatePairEscapes.rewrite(input, occurrences)
         let attempt = try everyPair.bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(YAMLError) in try documents(in: buffer, rewrites: everyPair.rewrites, limits: limits) }
+            Result { () throws(YAMLError) in try parsed(in: buffer, rewrites: everyPair.rewrites, context) }
         }.get()
-        guard !attempt.rewrites.allConfirmed else { return attempt.documents }
+        guard !attempt.rewrites.allConfirmed else { return attempt.parsed }
 
         let quotedPairs = SurrogatePairEscapes.rewrite(input, attempt.rewrites.confirmedIndices.map { occurrences[$0] })
         return try quotedPairs.bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(YAMLError) in try documents(in: buffer, rewrites: quotedPairs.rewrites, limits: limits) }
-        }.get().documents
+            Result { () throws(YAMLError) in try parsed(in: buffer, rewrites: quotedPairs.rewrites, context) }
+        }.get().parsed
     }
 
-    private static func documents(in input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites,
-                                  limits: NodeTreeBuilder.Limits) throws(YAMLError) -> (documents: [YAMLDocument], rewrites: EscapeRewrites) {
-        var reader = try LibYAMLEventReader(input: input, rewrites: rewrites)
-        let documents = try NodeTreeBuilder.documents(from: &reader, limits: limits)
-        return (documents, reader.rewrites)
+    private struct Context {
+        let limits: NodeTreeBuilder.Limits
+        let rules: ReadingRules
+        let lineOffset: Int
+        /// Nodes aliases added in the pieces of the file before this one.
+        let expandedNodes: Int
+    }
+
+    private struct Parsed {
+        let documents: [YAMLDocument]
+        let expandedNodes: Int
+    }
+
+    private static func parsed(in input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites,
+                               _ context: Context) throws(YAMLError) -> (parsed: Parsed, rewrites: EscapeRewrites) {
+        var reader = try LibYAMLEventReader(input: input, rewrites: rewrites, lineOffset: context.lineOffset)
+        let (documents, expandedNodes) = try NodeTreeBuilder.documents(from: &reader, limits: context.limits, rules: context.rules,
+                                                                        expandedNodes: context.expandedNodes)
+        return (Parsed(documents: documents, expandedNodes: expandedNodes), reader.rewrites)
     }
 }

@@ -8,9 +8,10 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check manifests against the capability policy, offline.",
         discussion: """
-            Reads YAML (multi-document) and JSON files, including `kubectl get -o json` lists, and directories \
-            recursively (*.yaml, *.yml, *.json); - reads standard input. Every object that carries a pod spec \
-            is checked; other objects are skipped.
+            Reads YAML (multi-document) and JSON files as kubectl reads them, including lists, and directories \
+            recursively (*.yaml, *.yml, *.json, hidden ones too); - reads standard input. Every object that \
+            carries a pod spec is checked; other objects are skipped. A construct kubectl may read differently \
+            is refused with its line and column. At most 64 MiB are read of each input.
             Exit status: 0 when every object complies, 1 when any violates, 2 on unreadable input or bad usage.
             """
     )
@@ -40,11 +41,9 @@ struct CheckCommand: ParsableCommand {
                 errors.append(error)
             }
         }
-        for result in checker.check(files: files) {
-            switch result {
-            case .success(let objects): results += objects
-            case .failure(let error): errors.append(error)
-            }
+        for file in checker.check(files: files) {
+            results += file.objects
+            errors += file.errors
         }
         let report = CheckReport(results: results, errors: errors)
         switch output {

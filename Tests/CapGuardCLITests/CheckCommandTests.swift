@@ -109,12 +109,66 @@ struct CheckCommandTests {
             "a/b/web.yml": violatingDeployment,
             "a/b/c/list.json": #"{"kind": "List", "apiVersion": "v1", "items": []}"#,
             "a/notes.txt": "not a manifest: [",
-            "a/.hidden/x.yaml": "broken: [",
         ])
         defer { files.remove() }
         let result = try CapGuardProcess.run(["check", files.path("a")])
         #expect(result.status == 1)
         #expect(result.lines.last == "2 checked, 1 violating (2 violations), 0 skipped without a pod spec")
+    }
+
+    @Test func endlessInputIsRefusedAtItsLimit() throws {
+        let result = try CapGuardProcess.run(["check", "/dev/zero"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("error: /dev/zero: larger than 64 MiB, the most capguard reads of one input"))
+    }
+
+    @Test func endlessStandardInputIsRefusedAtItsLimit() throws {
+        let process = Process()
+        process.executableURL = CapGuardProcess.executable
+        process.arguments = ["check", "-"]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/zero"))
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(stderr.contains("error: <stdin>: larger than 64 MiB"))
+    }
+
+    /// One object of the wrong type once turned a whole file into "0 checked" and hid its violations.
+    @Test func anUnreadableDocumentDoesNotHideTheViolationsOfTheOthers() throws {
+        let files = try TemporaryFiles(["m.yaml": "apiVersion: v1\nkind: Pod\nspec: {containers: 5}\n---\n" + violatingDeployment])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path("m.yaml")])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("Deployment shop/web: container \"bad\""))
+        #expect(result.lines.last == "1 checked, 1 violating (2 violations), 0 skipped without a pod spec, 1 unreadable")
+    }
+
+    @Test func fileNamesThatCouldForgeOutputAreEscaped() throws {
+        let files = try TemporaryFiles(["x\nforged.yaml:1: ok\u{1B}[2K.yaml": violatingDeployment])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path()])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(#"x\nforged.yaml:1: ok\u{1b}[2K.yaml""#))
+        #expect(!result.stdout.contains("\u{1B}"))
+        #expect(result.lines.count == 3)
+    }
+
+    /// kubectl apply -f DIR applies DIR/.x.yaml, and -R descends into .d/: neither may hide a violation.
+    @Test func hiddenFilesAndDirectoriesAreRead() throws {
+        let files = try TemporaryFiles([
+            "a/.evil.yaml": violatingDeployment,
+            "a/.hidden/pod.json": #"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}}"#,
+        ])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", files.path("a")])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(".evil.yaml:"))
+        #expect(result.stdout.contains(".hidden/pod.json:1: Pod (unnamed): container \"c\" (spec.containers[0]) is privileged"))
+        #expect(result.lines.last == "2 checked, 2 violating (4 violations), 0 skipped without a pod spec")
     }
 
     @Test func jsonOutput() throws {

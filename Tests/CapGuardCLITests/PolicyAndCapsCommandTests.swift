@@ -73,6 +73,12 @@ struct CapsCommandTests {
         #expect(result.lines.map { String($0.prefix(6)) } == ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"])
     }
 
+    @Test func endlessStatusFileIsRefusedAtItsLimit() throws {
+        let result = try CapGuardProcess.run(["caps", "decode", "--status", "/dev/zero"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("larger than 64 MiB"))
+    }
+
     @Test("bad input exits two", arguments: [["caps", "decode", "xyz"], ["caps", "decode"], ["caps", "decode", "--status", "/nonexistent"]])
     func badInput(arguments: [String]) throws {
         let result = try CapGuardProcess.run(arguments)

@@ -116,14 +116,21 @@ import Testing
         #expect(container.scalarValues == ["web", "nginx", "Always"])
     }
 
-    @Test(arguments: ["<<: *base\nimage: mine\n", "image: mine\n<<: *base\n"])
-    func explicitKeysWinWhereverTheyAreWritten(body: String) throws {
+    /// go-yaml v2, and so kubectl, sets keys in the order they are written: what comes last wins.
+    @Test(arguments: [("<<: *base\nimage: mine\n", "mine"), ("image: mine\n<<: *base\n", "nginx")])
+    func keysAreSetInTheOrderTheyAreWritten(body: String, image: String) throws {
         let text = "base: &base {image: nginx, tag: latest}\nmerged:\n"
             + body.split(separator: "\n").map { "  \($0)\n" }.joined()
         let merged = try #require(try parseRoot(text)["merged"])
-        #expect(merged["image"]?.scalar?.value == "mine")
+        #expect(merged["image"]?.scalar?.value == image)
         #expect(merged["tag"]?.scalar?.value == "latest")
         #expect(merged.mapping?.count == 2)
+    }
+
+    @Test func aMergeBetweenTwoWritingsOfAKeyLosesToTheLaterOne() throws {
+        let root = try parseRoot("a: 1\n<<: {a: 2}\na: 3\n")
+        #expect(root["a"]?.scalar?.value == "3")
+        #expect(root.keys == ["a", "a"])
     }
 
     @Test func earlierMappingsInAMergeSequenceWin() throws {
@@ -135,8 +142,25 @@ import Testing
               z: own
             """)
         let merged = try #require(root["c"])
-        #expect(merged.keys == ["x", "y", "z"])
-        #expect(merged.scalarValues == ["from-a", "from-b", "own"])
+        #expect(merged.keys == ["y", "x", "z"])
+        #expect(merged.scalarValues == ["from-b", "from-a", "own"])
+    }
+
+    @Test func mergedMappingsBringTheirOwnMergesResolved() throws {
+        let root = try parseRoot("""
+            inner: &inner {x: inner}
+            outer: &outer {x: outer, <<: *inner}
+            c:
+              <<: *outer
+            """)
+        #expect(root["c"]?["x"]?.scalar?.value == "inner")
+    }
+
+    /// go-yaml v2 merges a sequence written in place but refuses an alias of one.
+    @Test func anAliasOfASequenceCannotBeMerged() {
+        let error = parseError("list: &l [{a: 1}]\nm:\n  <<: *l\n")
+        #expect(error?.message == "a merge key (<<) takes a mapping, an alias of a mapping, or a sequence of those")
+        #expect(error?.mark == YAMLMark(line: 3, column: 7))
     }
 
     @Test func inlineMappingsMayBeMerged() throws {
@@ -157,7 +181,7 @@ import Testing
     @Test(arguments: ["<<: 1\n", "<<: [{a: 1}, 2]\n", "<<:\n"])
     func mergingSomethingOtherThanMappingsIsAnError(text: String) {
         let error = parseError("x: 0\n" + text)
-        #expect(error?.message == "a merge key (<<) takes a mapping or a sequence of mappings")
+        #expect(error?.message == "a merge key (<<) takes a mapping, an alias of a mapping, or a sequence of those")
         #expect(error?.mark == YAMLMark(line: 2, column: 1))
     }
 

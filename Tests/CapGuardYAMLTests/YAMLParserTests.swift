@@ -147,11 +147,12 @@ import CapGuardYAML
         #expect(root["d"]?.scalarValues == ["1", "2"])
     }
 
+    /// Kept for callers that report duplicates; looked up, the last one wins, as in Kubernetes.
     @Test func duplicateKeysAreKeptInOrder() throws {
         let root = try parseRoot("a: 1\nb: 2\na: 3\n")
         #expect(root.keys == ["a", "b", "a"])
         #expect(root.scalarValues == ["1", "2", "3"])
-        #expect(root["a"]?.scalar?.value == "1")
+        #expect(root["a"]?.scalar?.value == "3")
     }
 
     @Test func complexKeysAreKept() throws {
