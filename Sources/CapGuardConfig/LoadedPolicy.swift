@@ -1,6 +1,6 @@
 import CapGuardPolicy
+import CapGuardYAML
 import COpenSSL
-import FoundationEssentials
 
 /// A validated policy and where it came from; what the webhook serves with.
 public struct LoadedPolicy: Sendable, Hashable {
@@ -56,16 +56,20 @@ public enum PolicyLoadError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// A ConfigMap holds at most 1 MiB in all, so no real policy file is larger; anything beyond is refused
+    /// before it is read whole (`/dev/zero`, a FIFO, a runaway generator).
+    public static let maximumFileSize = 1 << 20
+
     /// The file's bytes, following symlinks (the kubelet mounts ConfigMap keys as symlinks through `..data`).
     static func reading(_ path: String) throws(PolicyLoadError) -> [UInt8] {
         do {
-            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            throw .unreadable(path: path, reason: "no such file")
-        } catch let error as CocoaError where error.code == .fileReadNoPermission {
-            throw .unreadable(path: path, reason: "permission denied")
+            return try BoundedInput.read(path: path, limit: maximumFileSize)
         } catch {
-            throw .unreadable(path: path, reason: "\(error)")
+            let reason = switch error {
+            case .cannotOpen(let reason), .cannotRead(let reason): reason.lowercased()
+            case .tooLarge(let limit): "larger than \(limit >> 20) MiB, the most a ConfigMap can hold"
+            }
+            throw .unreadable(path: path, reason: reason)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CapGuardYAML
 import Glibc
 
 /// Finds the files to check: files named directly (whatever their extension), and `*.yaml`, `*.yml` and
@@ -67,30 +68,16 @@ public enum ManifestFiles {
 
     /// The bytes of a file, or of standard input for `-`.
     public static func contents(of path: String) throws(ManifestError) -> [UInt8] {
-        guard path != "-" else { return try readAll(STDIN_FILENO, path: path) }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw ManifestError(source: displayName(path), line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        return try readAll(descriptor, path: path)
-    }
-
-    private static func readAll(_ descriptor: Int32, path: String) throws(ManifestError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
-            if count > 0, bytes.count + count > maximumFileSize {
-                throw ManifestError(source: displayName(path), line: 0, column: 0,
-                                    reason: "larger than \(maximumFileSize >> 20) MiB, the most capguard reads of one input")
+        do {
+            return path == "-"
+                ? try BoundedInput.read(descriptor: STDIN_FILENO, limit: maximumFileSize)
+                : try BoundedInput.read(path: path, limit: maximumFileSize)
+        } catch {
+            let reason = switch error {
+            case .cannotOpen(let reason), .cannotRead(let reason): "cannot read: \(reason)"
+            case .tooLarge(let limit): "larger than \(limit >> 20) MiB, the most capguard reads of one input"
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ManifestError(source: displayName(path), line: 0, column: 0, reason: "cannot read: \(String(cString: strerror(errno)))")
-            }
-            bytes.append(contentsOf: chunk[..<count])
+            throw ManifestError(source: displayName(path), line: 0, column: 0, reason: reason)
         }
     }
 }

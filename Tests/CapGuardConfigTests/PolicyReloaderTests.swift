@@ -63,6 +63,25 @@ struct PolicyReloaderTests {
         #expect(reloader.current.policies.base.mode == .audit)
     }
 
+    /// An edit that makes the file larger than a ConfigMap can hold is refused before it is read whole.
+    @Test func anOversizedEditKeepsTheLastGoodPolicy() throws {
+        let directory = try KubeletConfigMapDirectory("mode: audit\n")
+        let reloader = try PolicyReloader(path: directory.path, logger: quietLogger)
+        try directory.update("mode: enforce\n" + String(repeating: "# padding\n", count: 120_000))
+        guard case .rejected(let errors) = reloader.checkNow() else {
+            Issue.record("an oversized file was not refused")
+            return
+        }
+        #expect(errors.first?.contains("larger than 1 MiB") == true)
+        #expect(reloader.current.policies.base.mode == .audit)
+    }
+
+    @Test func aFileThatNeverEndsIsRefusedAtStart() {
+        #expect(throws: PolicyLoadError.unreadable(path: "/dev/zero", reason: "larger than 1 MiB, the most a ConfigMap can hold")) {
+            try LoadedPolicy.load(path: "/dev/zero")
+        }
+    }
+
     @Test func aBadFileAtStartIsAnError() throws {
         let directory = try KubeletConfigMapDirectory("mode: sometimes\n")
         #expect(throws: PolicyLoadError.self) { try PolicyReloader(path: directory.path, logger: quietLogger) }
