@@ -36,13 +36,13 @@ public struct ManifestChecker: Sendable {
             CheckedObject.Finding(
                 line: manifest.line(of: violation.container), isViolation: true,
                 field: "\(formatter.path(of: violation.container)).\(violation.field)",
-                container: violation.container.name, message: formatter.message(for: violation)
+                container: ManifestText.escaped(violation.container.name), message: formatter.message(for: violation)
             )
         } + evaluation.advisories.map { advisory in
             CheckedObject.Finding(
                 line: manifest.line(of: advisory.container), isViolation: false,
                 field: "\(formatter.path(of: advisory.container)).\(advisory.field)",
-                container: advisory.container.name, message: formatter.message(for: advisory)
+                container: ManifestText.escaped(advisory.container.name), message: formatter.message(for: advisory)
             )
         }
         result.omittedViolations = evaluation.violations.omittedCount

@@ -157,6 +157,27 @@ struct CheckCommandTests {
         #expect(result.lines.count == 3)
     }
 
+    /// A bidi override, a line separator or an escape sequence in a name must not reorder or forge output,
+    /// in text or in JSON; ordinary names stay as they are.
+    @Test func namesThatCouldForgeOutputAreEscapedInTextAndJSON() throws {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"evil\\u202Eedoc\\e[31m\"\n  namespace: \"ns\\nX\"\n"
+            + "spec:\n  containers:\n  - name: \"c\\u2028x\"\n    image: nginx\n  - name: plain\n    image: nginx\n"
+        let text = try CapGuardProcess.run(["check", "-"], stdin: pod)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains(#"Pod "ns\nX"/"evil\u{202e}edoc\u{1b}[31m": container "c\u{2028}x""#))
+        #expect(text.stdout.contains(#"container "plain""#))
+        for raw in ["\u{202E}", "\u{2028}", "\u{1B}"] {
+            #expect(!text.stdout.contains(raw))
+        }
+        let json = try CapGuardProcess.run(["check", "--output", "json", "-"], stdin: pod)
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])["results"] as? [[String: Any]]
+        let object = try #require(results?.first)
+        #expect(object["name"] as? String == #""evil\u{202e}edoc\u{1b}[31m""#)
+        #expect(object["namespace"] as? String == #""ns\nX""#)
+        let containers = (object["violations"] as? [[String: Any]])?.compactMap { $0["container"] as? String }
+        #expect(containers == [#""c\u{2028}x""#, "plain"])
+    }
+
     /// kubectl apply -f DIR applies DIR/.x.yaml, and -R descends into .d/: neither may hide a violation.
     @Test func hiddenFilesAndDirectoriesAreRead() throws {
         let files = try TemporaryFiles([
