@@ -128,6 +128,10 @@ if Context.environment["CAPGUARD_FUZZ"] == "1" {
             path: "Fuzz/Sources/FuzzManifest"
         ),
         .executableTarget(
+            name: "FuzzCheckAgainstServe", dependencies: ["CapGuardKube", "CapGuardPolicy", support],
+            path: "Fuzz/Sources/FuzzCheckAgainstServe"
+        ),
+        .executableTarget(
             name: "FuzzPolicyFile", dependencies: ["CapGuardConfig", "CapGuardPolicy", support],
             path: "Fuzz/Sources/FuzzPolicyFile"
         ),
