@@ -128,7 +128,7 @@ if Context.environment["CAPGUARD_FUZZ"] == "1" {
             path: "Fuzz/Sources/FuzzManifest"
         ),
         .executableTarget(
-            name: "FuzzCheckAgainstServe", dependencies: ["CapGuardKube", "CapGuardPolicy", support],
+            name: "FuzzCheckAgainstServe", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardYAML", support],
             path: "Fuzz/Sources/FuzzCheckAgainstServe"
         ),
         .executableTarget(

@@ -1,5 +1,6 @@
 import CapGuardKube
 import CapGuardPolicy
+import CapGuardYAML
 import Foundation
 import FuzzSupport
 
@@ -10,8 +11,11 @@ import FuzzSupport
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCheckAgainstServe(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let object = Array(UnsafeBufferPointer(start: data, count: size))
-    // Only what the apiserver could put in `request.object`: one JSON object.
+    // Only what the apiserver could put in `request.object`: one JSON object. Duplicate keys are a known
+    // disagreement (JSONDecoder keeps the first, check the last: issue 11), skipped so that the run goes
+    // on to find others; FuzzRegressionTests holds the input that showed it.
     guard Parsed.object(object) != nil,
+          let documents = try? YAMLParser.parse(object), !documents.contains(where: { $0.root?.hasDuplicateKeys == true }),
           let manifests = try? ManifestParser.parse(object, source: "object.json"), manifests.count == 1 else { return 0 }
     let checked = ManifestChecker(policies: .default).check(manifests[0])
     // An empty request kind, so that an object without apiVersion or kind reads the same in both.
@@ -25,4 +29,18 @@ public func fuzzCheckAgainstServe(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     invariant((checked.status == .violating) == (outcome.decision == .denied),
               "check: \(checked.status) \(checked.violations.map(\.message)); serve: \(outcome.decision) \(outcome.messages)")
     return 0
+}
+
+extension YAMLNode {
+    var hasDuplicateKeys: Bool {
+        switch content {
+        case .scalar:
+            return false
+        case .sequence(let items):
+            return items.contains { $0.hasDuplicateKeys }
+        case .mapping(let pairs):
+            let keys = pairs.compactMap { $0.key.scalar?.value }
+            return Set(keys).count != keys.count || pairs.contains { $0.value.hasDuplicateKeys }
+        }
+    }
 }
