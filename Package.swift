@@ -108,3 +108,34 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, declared only when CAPGUARD_FUZZ=1 (scripts/fuzz sets it and builds them with
+// `-sanitize=fuzzer,address` in their own scratch path), so that a normal build and test never see them.
+if Context.environment["CAPGUARD_FUZZ"] == "1" {
+    let support = Target.Dependency(stringLiteral: "FuzzSupport")
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport"),
+        .executableTarget(
+            name: "FuzzHTTPRequestParser", dependencies: ["CapGuardServer", support],
+            path: "Fuzz/Sources/FuzzHTTPRequestParser"
+        ),
+        .executableTarget(
+            name: "FuzzAdmissionReview",
+            dependencies: ["CapGuardConfig", "CapGuardKube", "CapGuardServer", "CapGuardWebhook", support,
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Fuzz/Sources/FuzzAdmissionReview"
+        ),
+        .executableTarget(
+            name: "FuzzManifest", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardYAML", support],
+            path: "Fuzz/Sources/FuzzManifest"
+        ),
+        .executableTarget(
+            name: "FuzzCheckAgainstServe", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardYAML", support],
+            path: "Fuzz/Sources/FuzzCheckAgainstServe"
+        ),
+        .executableTarget(
+            name: "FuzzPolicyFile", dependencies: ["CapGuardConfig", "CapGuardPolicy", support],
+            path: "Fuzz/Sources/FuzzPolicyFile"
+        ),
+    ]
+}

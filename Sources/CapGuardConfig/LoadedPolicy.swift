@@ -61,6 +61,9 @@ public enum PolicyLoadError: Error, Sendable, Hashable, CustomStringConvertible 
     public static let maximumFileSize = 1 << 20
 
     /// The file's bytes, following symlinks (the kubelet mounts ConfigMap keys as symlinks through `..data`).
+    ///
+    /// Read with open and read rather than `Data(contentsOf:)`, which in Swift 6.3 leaks 4 KiB for each read
+    /// of an empty file: the reloader reads the file every interval, and an empty file is a valid policy.
     static func reading(_ path: String) throws(PolicyLoadError) -> [UInt8] {
         do {
             return try BoundedInput.read(path: path, limit: maximumFileSize)

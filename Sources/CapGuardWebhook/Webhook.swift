@@ -13,7 +13,9 @@ public final class Webhook: Sendable {
         configuration: HTTPServerConfiguration, tls: TLSConfiguration, policies: PolicySource, logger: Logger
     ) throws {
         let metrics = WebhookMetrics()
-        let serverReference = Mutex<HTTPServer?>(nil)
+        // Weak: the server holds the router and so these handlers; a strong reference back made a cycle that
+        // kept every server, its connections' core, TLS contexts and Dispatch sources alive after shutdown.
+        let serverReference = Mutex(WeakServer())
         var router = Router()
         for (path, forceAudit) in [("/validate", false), ("/validate/audit", true)] {
             let endpoint = AdmissionEndpoint(policies: policies, metrics: metrics, logger: logger, forceAudit: forceAudit)
@@ -22,18 +24,22 @@ public final class Webhook: Sendable {
         router.add("GET", "/healthz") { _ in .text("ok\n") }
         router.add("GET", "/readyz") { _ in
             // The policy is loaded before the server starts; the certificate can expire while serving.
-            let ready = serverReference.withLock { $0?.isCertificateLoaded ?? false }
+            let ready = serverReference.withLock { $0.server?.isCertificateLoaded ?? false }
             return ready ? .text("ok\n") : .text("not ready: no valid serving certificate\n", status: 503)
         }
         router.add("GET", "/metrics") { _ in
-            let statistics = serverReference.withLock { $0?.statistics } ?? ServerStatistics()
+            let statistics = serverReference.withLock { $0.server?.statistics } ?? ServerStatistics()
             let text = metrics.render(server: statistics, policy: policies.current, reloads: policies.reloadStatistics)
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         }
         let server = try HTTPServer(configuration: configuration, tls: tls, router: router, logger: logger)
-        serverReference.withLock { $0 = server }
+        serverReference.withLock { $0.server = server }
         self.server = server
         self.policies = policies
         self.metrics = metrics
     }
+}
+
+private struct WeakServer {
+    weak var server: HTTPServer?
 }

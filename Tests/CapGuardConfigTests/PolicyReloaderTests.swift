@@ -76,12 +76,6 @@ struct PolicyReloaderTests {
         #expect(reloader.current.policies.base.mode == .audit)
     }
 
-    @Test func aFileThatNeverEndsIsRefusedAtStart() {
-        #expect(throws: PolicyLoadError.unreadable(path: "/dev/zero", reason: "larger than 1 MiB, the most a ConfigMap can hold")) {
-            try LoadedPolicy.load(path: "/dev/zero")
-        }
-    }
-
     @Test func aBadFileAtStartIsAnError() throws {
         let directory = try KubeletConfigMapDirectory("mode: sometimes\n")
         #expect(throws: PolicyLoadError.self) { try PolicyReloader(path: directory.path, logger: quietLogger) }
