@@ -130,7 +130,7 @@ if Context.environment["CAPGUARD_FUZZ"] == "1" {
             path: "Fuzz/Sources/FuzzManifest"
         ),
         .executableTarget(
-            name: "FuzzCheckAgainstServe", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardYAML", support],
+            name: "FuzzCheckAgainstServe", dependencies: ["CapGuardJSON", "CapGuardKube", "CapGuardPolicy", support],
             path: "Fuzz/Sources/FuzzCheckAgainstServe"
         ),
         .executableTarget(

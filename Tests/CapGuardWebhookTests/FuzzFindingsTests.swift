@@ -21,20 +21,18 @@ struct FuzzFindingsTests {
 
     /// Found by the agreement target: the second `spec` holds a privileged container. `capguard check`
     /// keeps the last of duplicate keys (as Go's encoding/json and kubectl do) and reports it; the webhook's
-    /// JSONDecoder keeps the first and allowed the pod. It must deny, or refuse the body (400, which the
+    /// JSONDecoder kept the first and allowed the pod. The webhook now refuses the body (400, which the
     /// apiserver's failurePolicy Fail turns into a denial).
     @Test("an object that repeats a key is not allowed when its last reading violates")
     func duplicateKeyIsNotAllowed() throws {
         let object = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[]},"#
             + #""spec":{"containers":[{"name":"c","securityContext":{"privileged":true}}]}}"#
-        let manifests = try ManifestParser.parse(Array(object.utf8), source: "object.json")
-        #expect(ManifestChecker(policies: .default).check(manifests[0]).status == .violating)
+        let read = ManifestParser.parse(Array(object.utf8), source: "object.json")
+        #expect(read.errors.isEmpty)
+        #expect(ManifestChecker(policies: .default).check(try #require(read.manifests.first)).status == .violating)
 
         let response = endpoint.handle(HTTPRequest(method: "POST", path: "/validate", body: review(object)))
-        let answer = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        let allowed = response.status == 200 && (answer?["response"] as? [String: Any])?["allowed"] as? Bool == true
-        withKnownIssue("issue 11: duplicate JSON keys; JSONDecoder keeps the first, check and kubectl the last") {
-            #expect(!allowed)
-        }
+        #expect(response.status == 400)
+        #expect(String(decoding: response.body, as: UTF8.self).contains(#"repeats the key "spec""#))
     }
 }

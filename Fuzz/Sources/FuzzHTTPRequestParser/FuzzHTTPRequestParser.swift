@@ -19,20 +19,25 @@ public func fuzzHTTPRequestParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     return 0
 }
 
-/// Every event a parser produced for one input, fed in pieces, as comparable text.
+/// Every event a parser produced for one input, fed in pieces, as comparable text; and what the parser
+/// holds stays within what a request may hold, however the bytes were cut.
 struct ParsedEvents {
     private(set) var summary: [String] = []
 
     init(_ input: UnsafeRawBufferPointer, limits: HTTPServerLimits, pieceLength: () -> Int) {
-        var parser = HTTPRequestParser(limits: limits)
+        var parser = HTTPRequestParser(limits: limits, memory: RequestMemoryLease(budget: RequestMemoryBudget(limits: limits)))
         var offset = 0
         while offset < input.count {
             let end = min(input.count, offset + pieceLength())
             parser.append(UnsafeRawBufferPointer(rebasing: input[offset..<end]))
+            // Unread bytes are at most a head, a chunk-size line or one piece, in a buffer that may have
+            // doubled; the body at most its limit or the first allocation.
+            let bound = 2 * (limits.maxHeaderBytes + 1024 + end - offset) + max(16 * 1024, limits.maxBodyBytes)
             offset = end
             while let event = parser.nextEvent() {
                 summary.append(Self.describe(event, limits: limits))
             }
+            invariant(parser.bufferedBytes <= bound, "holds \(parser.bufferedBytes) bytes, more than \(bound)")
         }
     }
 

@@ -5,19 +5,17 @@ import Foundation
 import FuzzSupport
 
 /// A file through `capguard check`'s reading and checking: YAML (or JSON) into documents, documents into
-/// objects, objects checked under the default and a strict policy and written as the JSON report. Either
-/// the file is refused with a position, or every object gets a verdict, and the strict policy never passes
+/// objects, objects checked under the default and a strict policy and written as the JSON report. What is
+/// refused is refused with a position, every object read gets a verdict, and the strict policy never passes
 /// what the default one refuses.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzManifest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let manifests: [Manifest]
-    do {
-        manifests = try ManifestParser.parse(bytes, source: "fuzz.yaml")
-    } catch {
+    let parsed = ManifestParser.parse(bytes, source: "fuzz.yaml")
+    for error in parsed.errors {
         invariant(error.line >= 0 && error.column >= 0, "a refusal at \(error.line):\(error.column)")
-        return 0
     }
+    let manifests = parsed.manifests
     for manifest in manifests {
         let byDefault = Checkers.permissive.check(manifest)
         let strictly = Checkers.strict.check(manifest)
