@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layers, each importing only those below it:
 //   COpenSSL, CYAML (system libraries)
-//   CapGuardJSON (JSON string literals, and which text is escaped wherever capguard writes it)
+//   CapGuardJSON (JSON string literals and repeated keys, hex digits, and which text is escaped wherever
+//                 capguard writes it)
 //   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree)
 //   CapGuardKube (Kubernetes objects, manifests), CapGuardConfig (policy file)
 //   CapGuardServer (HTTP/1.1 over TLS; knows nothing of Kubernetes)
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "CapGuardPolicy", dependencies: ["CapGuardJSON"]),
         .target(
             name: "CapGuardYAML",
-            dependencies: ["CYAML"]
+            dependencies: ["CapGuardJSON", "CYAML"]
         ),
         .target(
             name: "CapGuardKube",

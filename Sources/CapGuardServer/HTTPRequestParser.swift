@@ -1,3 +1,5 @@
+import CapGuardJSON
+
 /// Incremental HTTP/1.1 request parser. Bytes go in as they arrive; complete requests (or the status that
 /// refuses one) come out. What it holds follows what a request may hold, never the bytes on the wire: unread
 /// bytes are bounded by the header limit, a chunk-size line or one append, the body by the body limit, chunked
@@ -376,8 +378,8 @@ struct HTTPRequestParser {
         guard !digits.isEmpty, digits.count <= 15 else { return nil }
         var size = 0
         for byte in digits {
-            guard let value = ASCII.hexValue(byte) else { return nil }
-            size = size * 16 + value
+            guard let value = HexDigit.value(byte) else { return nil }
+            size = size * 16 + Int(value)
         }
         return size
     }

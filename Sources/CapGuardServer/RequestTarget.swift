@@ -1,3 +1,5 @@
+import CapGuardJSON
+
 /// Splits an origin-form request target into its path and decoded query parameters.
 enum RequestTarget {
     static func split(_ target: String) -> (path: String, query: [String: String]) {
@@ -24,8 +26,8 @@ enum RequestTarget {
             if byte == UInt8(ascii: "+") {
                 bytes.append(ASCII.space)
             } else if byte == UInt8(ascii: "%"), iterator.count >= 2,
-                let high = ASCII.hexValue(iterator[iterator.startIndex]),
-                let low = ASCII.hexValue(iterator[iterator.startIndex + 1])
+                let high = HexDigit.value(iterator[iterator.startIndex]),
+                let low = HexDigit.value(iterator[iterator.startIndex + 1])
             {
                 bytes.append(UInt8(high * 16 + low))
                 iterator = iterator.dropFirst(2)

@@ -1,3 +1,5 @@
+import CapGuardJSON
+
 /// libyaml decodes each `\u` escape on its own and refuses a lone surrogate, so the pair
 /// `\uD83D\uDE00` that JSON encoders write for a character beyond U+FFFF does not parse.
 /// This finds such pairs so they can be rewritten as the equivalent `\U0001F600` before libyaml
@@ -88,19 +90,10 @@ struct SurrogatePairEscapes {
         guard input[index] == UInt8(ascii: "\\"), input[index + 1] == UInt8(ascii: "u") else { return nil }
         var value: UInt32 = 0
         for byte in input[(index + 2)..<(index + 6)] {
-            guard let digit = hexValue(byte) else { return nil }
-            value = value << 4 | digit
+            guard let digit = HexDigit.value(byte) else { return nil }
+            value = value << 4 | UInt32(digit)
         }
         return value
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
     }
 }
 
