@@ -47,14 +47,29 @@ public enum DuplicateKeyFinder {
 
     private static let pairwiseLimit = 16
 
+    /// What one pass over a document found: the first repeated key, if any, and how many values it holds
+    /// (up to there, when a key repeats).
+    public struct Scan: Sendable, Hashable {
+        public var duplicate: Duplicate?
+        /// Values as the commas and the opening brackets count them: every value but the first of each array
+        /// or object follows a comma, so this is at least the number of values less one. What a JSON decoder
+        /// allocates grows with it, not with the bytes (`[0,0,0,...]` is two bytes a value).
+        public var values = 0
+    }
+
     public static func first(in json: [UInt8]) -> Duplicate? {
-        json.withUnsafeBufferPointer { first(in: $0) }
+        scan(json).duplicate
+    }
+
+    public static func scan(_ json: [UInt8]) -> Scan {
+        json.withUnsafeBufferPointer { scan($0) }
     }
 
     /// On the path of every review, so the bytes between structural characters are skipped through a table,
     /// and each string in one pass that also notes whether it has escapes.
-    public static func first(in json: UnsafeBufferPointer<UInt8>) -> Duplicate? {
-        guard let bytes = json.baseAddress else { return nil }
+    public static func scan(_ json: UnsafeBufferPointer<UInt8>) -> Scan {
+        var result = Scan()
+        guard let bytes = json.baseAddress else { return result }
         let count = json.count
         var frames: [Frame] = []
         var keys: [RawKey] = []
@@ -69,12 +84,14 @@ public enum DuplicateKeyFinder {
             }
             switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
+                result.values += 1
                 frames.append(Frame(isObject: byte == UInt8(ascii: "{"), firstKey: keys.count))
                 expectingKey = byte == UInt8(ascii: "{")
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if let frame = frames.popLast() { keys.removeSubrange(frame.firstKey...) }
                 expectingKey = false
             case UInt8(ascii: ","):
+                result.values += 1
                 guard !frames.isEmpty else { break }
                 if frames[frames.count - 1].isObject { expectingKey = true } else { frames[frames.count - 1].index += 1 }
             default: // the quote that opens a string
@@ -91,7 +108,8 @@ public enum DuplicateKeyFinder {
                 if expectingKey, !frames.isEmpty, frames[frames.count - 1].isObject {
                     let key = RawKey(start: position + 1, end: end, hasEscapes: hasEscapes)
                     if !insert(key, into: &frames[frames.count - 1], keys: &keys, json) {
-                        return Duplicate(path: path(frames, json), key: String(decoding: unescaped(json, key), as: UTF8.self))
+                        result.duplicate = Duplicate(path: path(frames, json), key: String(decoding: unescaped(json, key), as: UTF8.self))
+                        return result
                     }
                     expectingKey = false
                 }
@@ -99,7 +117,7 @@ public enum DuplicateKeyFinder {
             }
             position += 1
         }
-        return nil
+        return result
     }
 
     /// `{`, `}`, `[`, `]`, `,` and `"`: the bytes the scan acts on, as bits of two words.

@@ -12,26 +12,37 @@ public struct AdmissionEndpoint: Sendable {
     let logger: Logger
     /// True for `/validate/audit`: report violations, never deny.
     let forceAudit: Bool
+    /// Shared by both endpoints of one webhook: memory for reviews being decoded at once.
+    let decodeBudget: ReviewDecodeBudget
 
-    public init(policies: PolicySource, metrics: WebhookMetrics, logger: Logger, forceAudit: Bool) {
+    /// `decodeBudget`: one per webhook, shared by its endpoints.
+    public init(
+        policies: PolicySource, metrics: WebhookMetrics, logger: Logger, forceAudit: Bool,
+        decodeBudget: ReviewDecodeBudget = ReviewDecodeBudget()
+    ) {
         self.policies = policies
         self.metrics = metrics
         self.logger = logger
         self.forceAudit = forceAudit
+        self.decodeBudget = decodeBudget
     }
 
     public func handle(_ http: HTTPRequest) -> HTTPResponse {
         let start = ContinuousClock.now
         let decoded: ReviewDecoding.Decoded
+        let shape: DuplicateKeyFinder.Scan
+        switch ReviewDecoding.scan(http.body) {
+        case .success(let value): shape = value
+        case .failure(let malformed): return refuse(malformed, from: http)
+        }
+        guard let held = decodeBudget.acquire(values: shape.values) else {
+            metrics.recordDecodeBudgetRefusal()
+            return .text("capguard is decoding as many large reviews as its memory allows; try again\n", status: 503)
+        }
+        defer { decodeBudget.release(held) }
         switch ReviewDecoding.decode(http.body) {
-        case .success(let value):
-            decoded = value
-        case .failure(let malformed):
-            metrics.recordMalformed(reason: malformed.reason)
-            logger.warning("malformed admission request", metadata: [
-                "reason": .string(malformed.reason), "detail": .string(malformed.message), "peer": .string(http.remoteAddress),
-            ])
-            return .text(malformed.message + "\n", status: 400)
+        case .success(let value): decoded = value
+        case .failure(let malformed): return refuse(malformed, from: http)
         }
         let request = decoded.request
         let loaded = policies.current
@@ -41,6 +52,14 @@ public struct AdmissionEndpoint: Sendable {
         metrics.recordAdmission(outcome, kind: request.kind.kind, operation: request.operation, seconds: seconds)
         log(request, outcome, policyGeneration: loaded.generation, microseconds: Int(seconds * 1_000_000))
         return .json(body)
+    }
+
+    private func refuse(_ malformed: ReviewDecoding.Malformed, from http: HTTPRequest) -> HTTPResponse {
+        metrics.recordMalformed(reason: malformed.reason)
+        logger.warning("malformed admission request", metadata: [
+            "reason": .string(malformed.reason), "detail": .string(malformed.message), "peer": .string(http.remoteAddress),
+        ])
+        return .text(malformed.message + "\n", status: 400)
     }
 
     /// One line per admission, never dropped for its size: text from the request is escaped and cut

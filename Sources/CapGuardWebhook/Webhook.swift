@@ -17,8 +17,11 @@ public final class Webhook: Sendable {
         // kept every server, its connections' core, TLS contexts and Dispatch sources alive after shutdown.
         let serverReference = Mutex(WeakServer())
         var router = Router()
+        let decodeBudget = ReviewDecodeBudget()
         for (path, forceAudit) in [("/validate", false), ("/validate/audit", true)] {
-            let endpoint = AdmissionEndpoint(policies: policies, metrics: metrics, logger: logger, forceAudit: forceAudit)
+            let endpoint = AdmissionEndpoint(
+                policies: policies, metrics: metrics, logger: logger, forceAudit: forceAudit, decodeBudget: decodeBudget
+            )
             router.add("POST", path, endpoint.handle)
         }
         router.add("GET", "/healthz") { _ in .text("ok\n") }

@@ -16,6 +16,7 @@ public final class WebhookMetrics: Sendable {
     private struct State {
         var admissions: [AdmissionKey: Int] = [:]
         var malformed: [String: Int] = [:]
+        var decodeBudgetRefusals = 0
         var latency = LatencyHistogram()
     }
 
@@ -37,6 +38,10 @@ public final class WebhookMetrics: Sendable {
 
     func recordMalformed(reason: String) {
         state.withLock { $0.malformed[reason, default: 0] += 1 }
+    }
+
+    func recordDecodeBudgetRefusal() {
+        state.withLock { $0.decodeBudgetRefusals += 1 }
     }
 
     /// The whole exposition: admissions, latency, malformed requests, the policy and its reloads, and the
@@ -87,6 +92,8 @@ public final class WebhookMetrics: Sendable {
         for limit in ServerLimit.allCases {
             out.append("capguard_limit_hits_total{limit=\"\(limit.rawValue)\"} \(server.limitHits[limit] ?? 0)")
         }
+        // The webhook's own: reviews refused with 503 while others held the memory for decoding.
+        out.append("capguard_limit_hits_total{limit=\"review_decode_memory\"} \(snapshot.decodeBudgetRefusals)")
         family("capguard_certificate_reloads_total", "counter", "Serving certificate changes seen, by result.")
         out.append("capguard_certificate_reloads_total{result=\"success\"} \(server.certificateReloads)")
         out.append("capguard_certificate_reloads_total{result=\"rejected\"} \(server.certificateReloadFailures)")

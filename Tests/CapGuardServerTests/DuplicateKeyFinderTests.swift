@@ -41,4 +41,15 @@ struct DuplicateKeyFinderTests {
     @Test func loneSurrogatesReadAsTheReplacementCharacter() {
         #expect(find(#"{"\ud800": 1, "\udc00": 2}"#) == .init(path: "", key: "\u{FFFD}"))
     }
+
+    /// A decoder's memory grows with values, so the scan counts them: one per comma and per opening bracket,
+    /// never inside strings.
+    @Test func valuesAreCountedByCommasAndOpeningBrackets() {
+        func values(_ json: String) -> Int { DuplicateKeyFinder.scan(Array(json.utf8)).values }
+        #expect(values("0") == 0)
+        #expect(values("[]") == 1)
+        #expect(values("[0,0,0]") == 3)
+        #expect(values(#"{"a": {}, "b": [1, 2], "c": "x,y[{"}"#) == 6)
+        #expect(values("[" + Array(repeating: "{}", count: 1000).joined(separator: ",") + "]") == 2000)
+    }
 }
