@@ -1,3 +1,5 @@
+// The server's API takes a TLSConfiguration: whoever builds a server need not know the TLS layer apart.
+@_exported import CapGuardTLS
 import COpenSSLShims
 import Dispatch
 import Glibc
@@ -12,6 +14,7 @@ public final class HTTPServer: Sendable {
     }
 
     private let configuration: HTTPServerConfiguration
+    private let certificateReloadInterval: Duration
     private let core: ServerCore
     private let counters: ServerCounters
     private let logger: Logger
@@ -19,11 +22,32 @@ public final class HTTPServer: Sendable {
 
     public init(configuration: HTTPServerConfiguration, tls: TLSConfiguration, router: Router, logger: Logger) throws {
         let counters = ServerCounters()
-        let store = try TLSContextStore(configuration: tls, counters: counters, logger: logger)
+        let store = try TLSContextStore(configuration: tls) { reload in
+            Self.record(reload, counters: counters, logger: logger)
+        }
+        if tls.certificate == .developmentCertificate {
+            logger.warning(
+                "serving a self-signed development certificate; configure a real certificate for any cluster",
+                metadata: ["subject_alt_names": .string(DevelopmentCertificate.subjectAlternativeNames)])
+        }
         self.configuration = configuration
+        certificateReloadInterval = tls.reloadInterval
         self.counters = counters
         self.logger = logger
         core = ServerCore(configuration: configuration, router: router, tls: store, counters: counters, logger: logger)
+    }
+
+    private static func record(_ reload: TLSContextStore.Reload, counters: ServerCounters, logger: Logger) {
+        switch reload {
+        case .reloaded(let certificatePath):
+            counters.update { $0.certificateReloads += 1 }
+            logger.info("reloaded TLS certificate", metadata: ["certificate": .string(certificatePath)])
+        case .rejected(let certificatePath, let reason):
+            counters.update { $0.certificateReloadFailures += 1 }
+            logger.error(
+                "rejected changed TLS certificate; still serving the previous one",
+                metadata: ["certificate": .string(certificatePath), "reason": .string(reason)])
+        }
     }
 
     /// Binds and listens, then returns at once; connections are served on Dispatch queues.
@@ -44,7 +68,7 @@ public final class HTTPServer: Sendable {
             state.acceptor = acceptor
             state.port = socket.port
             core.startSweeping()
-            core.tls.startWatching()
+            core.tls.startWatching(every: .nanoseconds(Int(certificateReloadInterval.nanoseconds)))
             acceptor.start()
         }
         logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(boundPort)])

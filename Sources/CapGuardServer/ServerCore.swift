@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import CapGuardTLS
 import Logging
 import Synchronization
 
@@ -74,13 +75,13 @@ final class ServerCore: Sendable {
     }
 
     /// Registers a newly accepted socket, or returns nil when it must be closed instead.
-    func register(fd: Int32, ssl: OpaquePointer, remoteAddress: String) -> Connection? {
+    func register(stream: TLSStream, remoteAddress: String) -> Connection? {
         registry.withLock { registry in
             guard !registry.shuttingDown else { return nil }
             registry.nextID += 1
             let queue = DispatchQueue(label: "capguard.connection", target: connectionTarget)
             let connection = Connection(
-                id: registry.nextID, fd: fd, ssl: ssl, remoteAddress: remoteAddress, core: self, queue: queue)
+                id: registry.nextID, stream: stream, remoteAddress: remoteAddress, core: self, queue: queue)
             registry.connections[connection.id] = connection
             return connection
         }

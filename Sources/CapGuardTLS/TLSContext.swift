@@ -3,7 +3,7 @@ import COpenSSLShims
 
 /// One configured SSL_CTX. Connections take the current one when they are accepted; each SSL holds its own
 /// reference, so a replaced context lives on exactly as long as the connections that use it.
-final class TLSContext: @unchecked Sendable {
+package final class TLSContext: @unchecked Sendable {
     // An SSL_CTX is safe to share across threads once configured, and it is never changed after init.
     let pointer: OpaquePointer
 
@@ -80,7 +80,7 @@ final class TLSContext: @unchecked Sendable {
         }
     }
 
-    var isExpired: Bool {
+    package var isExpired: Bool {
         guard let certificate = SSL_CTX_get0_certificate(pointer) else { return true }
         return X509_cmp_current_time(X509_get0_notAfter(certificate)) < 0
     }
@@ -95,14 +95,15 @@ final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
     }
 
-    /// A server-side SSL for one accepted socket.
-    func makeConnection(fileDescriptor: Int32) -> OpaquePointer? {
+    /// A server-side stream for one accepted socket, or nil when OpenSSL cannot make one.
+    package func makeStream(fileDescriptor: Int32) -> TLSStream? {
+        defer { ERR_clear_error() }
         guard let ssl = SSL_new(pointer) else { return nil }
         guard SSL_set_fd(ssl, fileDescriptor) == 1 else {
             SSL_free(ssl)
             return nil
         }
         SSL_set_accept_state(ssl)
-        return ssl
+        return TLSStream(fileDescriptor: fileDescriptor, ssl: ssl)
     }
 }
