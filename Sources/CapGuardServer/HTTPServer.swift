@@ -14,40 +14,21 @@ public final class HTTPServer: Sendable {
     }
 
     private let configuration: HTTPServerConfiguration
-    private let certificateReloadInterval: Duration
+    private let serverState: ServerState
     private let core: ServerCore
-    private let counters: ServerCounters
     private let logger: Logger
     private let state = Mutex(State())
 
-    public init(configuration: HTTPServerConfiguration, tls: TLSConfiguration, router: Router, logger: Logger) throws {
-        let counters = ServerCounters()
-        let store = try TLSContextStore(configuration: tls) { reload in
-            Self.record(reload, counters: counters, logger: logger)
-        }
-        if tls.certificate == .developmentCertificate {
-            logger.warning(
-                "serving a self-signed development certificate; configure a real certificate for any cluster",
-                metadata: ["subject_alt_names": .string(DevelopmentCertificate.subjectAlternativeNames)])
-        }
-        self.configuration = configuration
-        certificateReloadInterval = tls.reloadInterval
-        self.counters = counters
+    /// A server whose statistics and readiness are read through `serverState`, which its routes may share.
+    public init(state serverState: ServerState, router: Router, logger: Logger) {
+        configuration = serverState.configuration
+        self.serverState = serverState
         self.logger = logger
-        core = ServerCore(configuration: configuration, router: router, tls: store, counters: counters, logger: logger)
+        core = ServerCore(state: serverState, router: router, logger: logger)
     }
 
-    private static func record(_ reload: TLSContextStore.Reload, counters: ServerCounters, logger: Logger) {
-        switch reload {
-        case .reloaded(let certificatePath):
-            counters.update { $0.certificateReloads += 1 }
-            logger.info("reloaded TLS certificate", metadata: ["certificate": .string(certificatePath)])
-        case .rejected(let certificatePath, let reason):
-            counters.update { $0.certificateReloadFailures += 1 }
-            logger.error(
-                "rejected changed TLS certificate; still serving the previous one",
-                metadata: ["certificate": .string(certificatePath), "reason": .string(reason)])
-        }
+    public convenience init(configuration: HTTPServerConfiguration, tls: TLSConfiguration, router: Router, logger: Logger) throws {
+        try self.init(state: ServerState(configuration: configuration, tls: tls, logger: logger), router: router, logger: logger)
     }
 
     /// Binds and listens, then returns at once; connections are served on Dispatch queues.
@@ -68,7 +49,7 @@ public final class HTTPServer: Sendable {
             state.acceptor = acceptor
             state.port = socket.port
             core.startSweeping()
-            core.tls.startWatching(every: .nanoseconds(Int(certificateReloadInterval.nanoseconds)))
+            core.tls.startWatching(every: .nanoseconds(Int(serverState.certificateReloadInterval.nanoseconds)))
             acceptor.start()
         }
         logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(boundPort)])
@@ -80,15 +61,11 @@ public final class HTTPServer: Sendable {
     }
 
     public var statistics: ServerStatistics {
-        var statistics = counters.snapshot
-        statistics.openConnections = core.openConnections
-        statistics.bufferedRequestBytes = core.requestMemory.usedBytes
-        return statistics
+        serverState.statistics
     }
 
-    /// True while the serving certificate is loaded and has not expired.
     public var isCertificateLoaded: Bool {
-        !core.tls.current.isExpired
+        serverState.isCertificateLoaded
     }
 
     /// Stops accepting, lets requests in flight finish within the grace period, closes idle connections.
