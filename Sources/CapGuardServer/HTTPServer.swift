@@ -1,12 +1,12 @@
 // The server's API takes a TLSConfiguration: whoever builds a server need not know the TLS layer apart.
 @_exported import CapGuardTLS
 import COpenSSLShims
-import Dispatch
 import Glibc
 import Logging
 import Synchronization
 
-/// An HTTP/1.1 server over TLS on POSIX sockets, Dispatch and OpenSSL. It knows routes, not Kubernetes.
+/// An HTTP/1.1 server over TLS on POSIX sockets, Dispatch and OpenSSL. It knows routes, not Kubernetes, and it
+/// offers start, shutdown and wait: signals belong to the process that runs it.
 public final class HTTPServer: Sendable {
     private struct State {
         var acceptor: Acceptor?
@@ -81,28 +81,5 @@ public final class HTTPServer: Sendable {
     /// Blocks until shutdown has finished.
     public func waitUntilStopped() {
         core.waitUntilStopped()
-    }
-
-    /// Starts, calls `started` once listening, serves until SIGTERM or SIGINT, then shuts down gracefully
-    /// and returns.
-    public func runUntilSignalled(started: () -> Void = {}) throws {
-        let sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                logger.info("received signal; shutting down", metadata: ["signal": .stringConvertible(number)])
-                shutdown()
-            }
-            source.resume()
-            return source
-        }
-        defer {
-            for source in sources {
-                source.cancel()
-            }
-        }
-        try start()
-        started()
-        waitUntilStopped()
     }
 }
