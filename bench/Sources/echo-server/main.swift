@@ -29,7 +29,8 @@ let server = try HTTPServer(
 let signalSources = [SIGTERM, SIGINT].map { number in
     signal(number, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { server.shutdown() }
+    // Sendable: top-level code is main-actor isolated, and the handler runs on a global queue.
+    source.setEventHandler { @Sendable in server.shutdown() }
     source.resume()
     return source
 }
