@@ -7,7 +7,8 @@ import PackageDescription
 //                 capguard writes it)
 //   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree)
 //   CapGuardKube (Kubernetes objects, manifests), CapGuardConfig (policy file)
-//   CapGuardServer (HTTP/1.1 over TLS; knows nothing of Kubernetes)
+//   CapGuardTLS (OpenSSL contexts, certificate reload, non-blocking TLS streams)
+//   CapGuardServer (HTTP/1.1 over CapGuardTLS; knows nothing of Kubernetes)
 //   CapGuardWebhook (admission endpoints, metrics, wiring)
 //   capguard (command line)
 let package = Package(
@@ -58,10 +59,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CapGuardTLS",
+            dependencies: ["COpenSSL", "COpenSSLShims"]
+        ),
+        .target(
             name: "CapGuardServer",
             dependencies: [
                 "CapGuardJSON",
-                "COpenSSL",
+                "CapGuardTLS",
                 "COpenSSLShims",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,7 +94,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "CapGuardTestSupport", dependencies: ["COpenSSL"], path: "Tests/CapGuardTestSupport"),
+        .target(name: "CapGuardTestSupport", dependencies: ["COpenSSL", "CapGuardTLS"], path: "Tests/CapGuardTestSupport"),
         .testTarget(name: "CapGuardPolicyTests", dependencies: ["CapGuardPolicy"]),
         .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
         .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardTestSupport"]),
@@ -99,6 +104,7 @@ let package = Package(
             dependencies: [
                 "CapGuardJSON",
                 "CapGuardServer",
+                "CapGuardTLS",
                 "COpenSSL",
                 "COpenSSLShims",
                 .product(name: "Logging", package: "swift-log"),

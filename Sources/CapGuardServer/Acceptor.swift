@@ -1,4 +1,3 @@
-import COpenSSL
 import Dispatch
 import Glibc
 
@@ -79,14 +78,12 @@ final class Acceptor: @unchecked Sendable {
         }
         // Each response goes out in one write; Nagle's algorithm would only delay it.
         try? ListeningSocket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-        guard let ssl = core.tls.current.makeConnection(fileDescriptor: fd) else {
-            ERR_clear_error()
+        guard let stream = core.tls.current.makeStream(fileDescriptor: fd) else {
             Glibc.close(fd)
             return
         }
-        guard let connection = core.register(fd: fd, ssl: ssl, remoteAddress: remoteAddress) else {
-            SSL_free(ssl)
-            Glibc.close(fd)
+        guard let connection = core.register(stream: stream, remoteAddress: remoteAddress) else {
+            stream.release()
             return
         }
         connection.start()

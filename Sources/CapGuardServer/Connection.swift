@@ -1,6 +1,5 @@
-import COpenSSL
+import CapGuardTLS
 import Dispatch
-import Glibc
 import Synchronization
 
 /// One accepted TLS connection. All mutable state lives on `queue`; Dispatch read and write sources drive
@@ -24,8 +23,7 @@ final class Connection: @unchecked Sendable {
     /// Monotonic nanoseconds after which the sweeper calls `deadlinePassed`. The only state read off `queue`.
     let deadline = Atomic<UInt64>(.max)
 
-    private let fd: Int32
-    private let ssl: OpaquePointer
+    private let stream: TLSStream
     private let core: ServerCore
     private var phase = Phase.handshaking
     private var parser: HTTPRequestParser
@@ -44,10 +42,9 @@ final class Connection: @unchecked Sendable {
     private var requestStartedAt: UInt64?
     private var writePendingSince: UInt64?
 
-    init(id: UInt64, fd: Int32, ssl: OpaquePointer, remoteAddress: String, core: ServerCore, queue: DispatchQueue) {
+    init(id: UInt64, stream: TLSStream, remoteAddress: String, core: ServerCore, queue: DispatchQueue) {
         self.id = id
-        self.fd = fd
-        self.ssl = ssl
+        self.stream = stream
         self.remoteAddress = remoteAddress
         self.core = core
         self.queue = queue
@@ -57,7 +54,7 @@ final class Connection: @unchecked Sendable {
 
     func start() {
         queue.async { [self] in
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            let source = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
             source.setEventHandler { [self] in readable() }
             source.setCancelHandler { [self] in sourceCancelled() }
             activeSources += 1
@@ -143,40 +140,29 @@ final class Connection: @unchecked Sendable {
         close()
     }
 
-    // MARK: TLS
+    // MARK: Handshake
 
     private func handshake() {
-        ERR_clear_error()
-        let result = SSL_do_handshake(ssl)
-        if result == 1 {
+        switch stream.handshake() {
+        case .bytes:
             phase = .open
             phaseStartedAt = MonotonicClock.now()
             readRequests()
+        case .wantsRead:
             return
-        }
-        switch SSL_get_error(ssl, result) {
-        case SSL_ERROR_WANT_READ:
-            return
-        case SSL_ERROR_WANT_WRITE:
+        case .wantsWrite:
             armWriteSource()
-        case let error:
-            let reason = failureReason(error)
-            core.counters.update { $0.tlsHandshakeFailures += 1 }
-            core.events.warning("tls_handshake_failed", "TLS handshake failed", ["peer": .string(remoteAddress), "reason": .string(reason)])
-            close()
+        case .closed:
+            handshakeFailed(reason: "connection closed by peer")
+        case .failed(let reason):
+            handshakeFailed(reason: reason)
         }
     }
 
-    private func failureReason(_ error: Int32) -> String {
-        let savedErrno = errno
-        let queued = OpenSSLErrorQueue.drainReasons()
-        if !queued.isEmpty {
-            return queued
-        }
-        if error == SSL_ERROR_SYSCALL && savedErrno != 0 {
-            return String(cString: strerror(savedErrno))
-        }
-        return "connection closed by peer"
+    private func handshakeFailed(reason: String) {
+        core.counters.update { $0.tlsHandshakeFailures += 1 }
+        core.events.warning("tls_handshake_failed", "TLS handshake failed", ["peer": .string(remoteAddress), "reason": .string(reason)])
+        close()
     }
 
     // MARK: Reading
@@ -184,28 +170,26 @@ final class Connection: @unchecked Sendable {
     private func readRequests() {
         guard phase == .open, writePendingSince == nil, !readWantsWritable else { return }
         for _ in 0..<Self.readsPerEvent {
-            ERR_clear_error()
             let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
-                let count = SSL_read(ssl, chunk.baseAddress, Int32(chunk.count))
-                if count > 0 {
-                    parser.append(UnsafeRawBufferPointer(rebasing: chunk[..<Int(count)]))
+                let result = stream.read(into: chunk)
+                if case .bytes(let count) = result {
+                    parser.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
                 }
-                return count
+                return result
             }
-            if result <= 0 {
-                switch SSL_get_error(ssl, result) {
-                case SSL_ERROR_WANT_READ:
-                    return
-                case SSL_ERROR_WANT_WRITE:
-                    readWantsWritable = true
-                    armWriteSource()
-                    return
-                default:
-                    // Orderly or abrupt, the client is gone; a half-received request has nobody to answer.
-                    ERR_clear_error()
-                    close()
-                    return
-                }
+            switch result {
+            case .bytes:
+                break
+            case .wantsRead:
+                return
+            case .wantsWrite:
+                readWantsWritable = true
+                armWriteSource()
+                return
+            case .closed, .failed:
+                // Orderly or abrupt, the client is gone; a half-received request has nobody to answer.
+                close()
+                return
             }
             if requestStartedAt == nil && parser.isMidRequest {
                 requestStartedAt = MonotonicClock.now()
@@ -276,14 +260,19 @@ final class Connection: @unchecked Sendable {
         // takes only the bytes would leave the end of file unseen until the linger deadline.
         for _ in 0..<Self.readsPerEvent {
             let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
-                recv(fd, chunk.baseAddress, chunk.count, 0)
+                stream.discard(into: chunk)
             }
-            // Bounded by the linger deadline, not by bytes: a client still sending a rejected body must be let
-            // finish before the close, and discarding costs little.
-            if result > 0 { continue }
-            if result < 0 && (errno == EAGAIN || errno == EINTR) { return }
-            close()
-            return
+            switch result {
+            case .bytes:
+                // Bounded by the linger deadline, not by bytes: a client still sending a rejected body must be
+                // let finish before the close, and discarding costs little.
+                continue
+            case .wantsRead, .wantsWrite:
+                return
+            case .closed, .failed:
+                close()
+                return
+            }
         }
     }
 
@@ -292,24 +281,20 @@ final class Connection: @unchecked Sendable {
     /// Writes what is pending. True when everything went out and the connection stays open.
     private func flush() -> Bool {
         while outputOffset < output.count {
-            ERR_clear_error()
-            let written = output.withUnsafeBytes { bytes in
-                SSL_write(ssl, bytes.baseAddress! + outputOffset, Int32(min(bytes.count - outputOffset, Int(Int32.max))))
+            let result = output.withUnsafeBytes { bytes in
+                stream.write(UnsafeRawBufferPointer(rebasing: bytes[outputOffset...]))
             }
-            if written > 0 {
-                outputOffset += Int(written)
-                continue
-            }
-            switch SSL_get_error(ssl, written) {
-            case SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_READ:
+            switch result {
+            case .bytes(let written):
+                outputOffset += written
+            case .wantsWrite, .wantsRead:
                 if writePendingSince == nil {
                     writePendingSince = MonotonicClock.now()
                 }
                 suspendReading()
                 armWriteSource()
                 return false
-            default:
-                ERR_clear_error()
+            case .closed, .failed:
                 close()
                 return false
             }
@@ -326,10 +311,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func linger() {
-        ERR_clear_error()
-        SSL_shutdown(ssl)
-        ERR_clear_error()
-        Glibc.shutdown(fd, Int32(SHUT_WR))
+        stream.shutdownWrite()
         phase = .lingering
         phaseStartedAt = MonotonicClock.now()
         resumeReading()
@@ -343,7 +325,7 @@ final class Connection: @unchecked Sendable {
 
     private func armWriteSource() {
         guard writeSource == nil, phase != .closed else { return }
-        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+        let source = DispatchSource.makeWriteSource(fileDescriptor: stream.fileDescriptor, queue: queue)
         source.setEventHandler { [self] in writable() }
         source.setCancelHandler { [self] in sourceCancelled() }
         activeSources += 1
@@ -417,7 +399,6 @@ final class Connection: @unchecked Sendable {
     }
 
     private func release() {
-        SSL_free(ssl)
-        Glibc.close(fd)
+        stream.release()
     }
 }

@@ -1,10 +1,12 @@
+// The server's API takes a TLSConfiguration: whoever builds a server need not know the TLS layer apart.
+@_exported import CapGuardTLS
 import COpenSSLShims
-import Dispatch
 import Glibc
 import Logging
 import Synchronization
 
-/// An HTTP/1.1 server over TLS on POSIX sockets, Dispatch and OpenSSL. It knows routes, not Kubernetes.
+/// An HTTP/1.1 server over TLS on POSIX sockets, Dispatch and OpenSSL. It knows routes, not Kubernetes, and it
+/// offers start, shutdown and wait: signals belong to the process that runs it.
 public final class HTTPServer: Sendable {
     private struct State {
         var acceptor: Acceptor?
@@ -12,18 +14,21 @@ public final class HTTPServer: Sendable {
     }
 
     private let configuration: HTTPServerConfiguration
+    private let serverState: ServerState
     private let core: ServerCore
-    private let counters: ServerCounters
     private let logger: Logger
     private let state = Mutex(State())
 
-    public init(configuration: HTTPServerConfiguration, tls: TLSConfiguration, router: Router, logger: Logger) throws {
-        let counters = ServerCounters()
-        let store = try TLSContextStore(configuration: tls, counters: counters, logger: logger)
-        self.configuration = configuration
-        self.counters = counters
+    /// A server whose statistics and readiness are read through `serverState`, which its routes may share.
+    public init(state serverState: ServerState, router: Router, logger: Logger) {
+        configuration = serverState.configuration
+        self.serverState = serverState
         self.logger = logger
-        core = ServerCore(configuration: configuration, router: router, tls: store, counters: counters, logger: logger)
+        core = ServerCore(state: serverState, router: router, logger: logger)
+    }
+
+    public convenience init(configuration: HTTPServerConfiguration, tls: TLSConfiguration, router: Router, logger: Logger) throws {
+        try self.init(state: ServerState(configuration: configuration, tls: tls, logger: logger), router: router, logger: logger)
     }
 
     /// Binds and listens, then returns at once; connections are served on Dispatch queues.
@@ -44,7 +49,7 @@ public final class HTTPServer: Sendable {
             state.acceptor = acceptor
             state.port = socket.port
             core.startSweeping()
-            core.tls.startWatching()
+            core.tls.startWatching(every: .nanoseconds(Int(serverState.certificateReloadInterval.nanoseconds)))
             acceptor.start()
         }
         logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(boundPort)])
@@ -56,15 +61,11 @@ public final class HTTPServer: Sendable {
     }
 
     public var statistics: ServerStatistics {
-        var statistics = counters.snapshot
-        statistics.openConnections = core.openConnections
-        statistics.bufferedRequestBytes = core.requestMemory.usedBytes
-        return statistics
+        serverState.statistics
     }
 
-    /// True while the serving certificate is loaded and has not expired.
     public var isCertificateLoaded: Bool {
-        !core.tls.current.isExpired
+        serverState.isCertificateLoaded
     }
 
     /// Stops accepting, lets requests in flight finish within the grace period, closes idle connections.
@@ -80,28 +81,5 @@ public final class HTTPServer: Sendable {
     /// Blocks until shutdown has finished.
     public func waitUntilStopped() {
         core.waitUntilStopped()
-    }
-
-    /// Starts, calls `started` once listening, serves until SIGTERM or SIGINT, then shuts down gracefully
-    /// and returns.
-    public func runUntilSignalled(started: () -> Void = {}) throws {
-        let sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                logger.info("received signal; shutting down", metadata: ["signal": .stringConvertible(number)])
-                shutdown()
-            }
-            source.resume()
-            return source
-        }
-        defer {
-            for source in sources {
-                source.cancel()
-            }
-        }
-        try start()
-        started()
-        waitUntilStopped()
     }
 }

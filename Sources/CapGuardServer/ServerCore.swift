@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import CapGuardTLS
 import Logging
 import Synchronization
 
@@ -29,6 +30,7 @@ final class ServerCore: Sendable {
     let events: EventLogLimiter
     let logger: Logger
     let tls: TLSContextStore
+    private let state: ServerState
     private let gracePeriod: UInt64
     private let registry = Mutex(Registry())
     private let stoppedGroup = DispatchGroup()
@@ -38,19 +40,21 @@ final class ServerCore: Sendable {
     private nonisolated(unsafe) let sweeper: any DispatchSourceTimer
     private let sweepInterval: UInt64
 
-    init(configuration: HTTPServerConfiguration, router: Router, tls: TLSContextStore, counters: ServerCounters, logger: Logger) {
+    init(state: ServerState, router: Router, logger: Logger) {
+        let configuration = state.configuration
+        self.state = state
         self.router = router
         limits = configuration.limits
-        requestMemory = RequestMemoryBudget(limits: configuration.limits)
+        requestMemory = state.requestMemory
         timeouts = Timeouts(
             read: configuration.limits.readTimeout.nanoseconds,
             idle: configuration.limits.idleTimeout.nanoseconds,
             linger: min(configuration.limits.lingerTimeout.nanoseconds, configuration.limits.readTimeout.nanoseconds)
         )
-        self.counters = counters
+        counters = state.counters
         events = EventLogLimiter(logger: logger)
         self.logger = logger
-        self.tls = tls
+        tls = state.tls
         gracePeriod = configuration.shutdownGracePeriod.nanoseconds
         // Deadlines are checked in sweeps rather than one timer per connection; a sweep every eighth of the
         // shortest timeout keeps the lateness small without doing work per byte.
@@ -74,25 +78,28 @@ final class ServerCore: Sendable {
     }
 
     /// Registers a newly accepted socket, or returns nil when it must be closed instead.
-    func register(fd: Int32, ssl: OpaquePointer, remoteAddress: String) -> Connection? {
+    func register(stream: TLSStream, remoteAddress: String) -> Connection? {
         registry.withLock { registry in
             guard !registry.shuttingDown else { return nil }
             registry.nextID += 1
             let queue = DispatchQueue(label: "capguard.connection", target: connectionTarget)
             let connection = Connection(
-                id: registry.nextID, fd: fd, ssl: ssl, remoteAddress: remoteAddress, core: self, queue: queue)
+                id: registry.nextID, stream: stream, remoteAddress: remoteAddress, core: self, queue: queue)
             registry.connections[connection.id] = connection
+            state.openConnections.add(1, ordering: .relaxed)
             return connection
         }
     }
 
     var openConnections: Int {
-        registry.withLock { $0.connections.count }
+        state.openConnections.load(ordering: .relaxed)
     }
 
     func connectionClosed(_ connection: Connection) {
         let stopsNow = registry.withLock { registry in
-            registry.connections[connection.id] = nil
+            if registry.connections.removeValue(forKey: connection.id) != nil {
+                state.openConnections.subtract(1, ordering: .relaxed)
+            }
             return markStoppedIfDone(&registry)
         }
         if stopsNow {

@@ -1,7 +1,6 @@
 import CapGuardConfig
 import CapGuardServer
 import Logging
-import Synchronization
 
 /// The admission webhook: capguard's routes on an HTTPS server, with the policy and the metrics.
 public final class Webhook: Sendable {
@@ -13,9 +12,9 @@ public final class Webhook: Sendable {
         configuration: HTTPServerConfiguration, tls: TLSConfiguration, policies: PolicySource, logger: Logger
     ) throws {
         let metrics = WebhookMetrics()
-        // Weak: the server holds the router and so these handlers; a strong reference back made a cycle that
-        // kept every server, its connections' core, TLS contexts and Dispatch sources alive after shutdown.
-        let serverReference = Mutex(WeakServer())
+        // Made first and shared by the server and the routes: the server holds the router and so these
+        // handlers, and a reference from them back to the server would be a cycle.
+        let serverState = try ServerState(configuration: configuration, tls: tls, logger: logger)
         var router = Router()
         let decodeBudget = ReviewDecodeBudget()
         for (path, forceAudit) in [("/validate", false), ("/validate/audit", true)] {
@@ -27,22 +26,15 @@ public final class Webhook: Sendable {
         router.add("GET", "/healthz") { _ in .text("ok\n") }
         router.add("GET", "/readyz") { _ in
             // The policy is loaded before the server starts; the certificate can expire while serving.
-            let ready = serverReference.withLock { $0.server?.isCertificateLoaded ?? false }
+            let ready = serverState.isCertificateLoaded
             return ready ? .text("ok\n") : .text("not ready: no valid serving certificate\n", status: 503)
         }
         router.add("GET", "/metrics") { _ in
-            let statistics = serverReference.withLock { $0.server?.statistics } ?? ServerStatistics()
-            let text = metrics.render(server: statistics, policy: policies.current, reloads: policies.reloadStatistics)
+            let text = metrics.render(server: serverState.statistics, policy: policies.current, reloads: policies.reloadStatistics)
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         }
-        let server = try HTTPServer(configuration: configuration, tls: tls, router: router, logger: logger)
-        serverReference.withLock { $0.server = server }
-        self.server = server
+        server = HTTPServer(state: serverState, router: router, logger: logger)
         self.policies = policies
         self.metrics = metrics
     }
-}
-
-private struct WeakServer {
-    weak var server: HTTPServer?
 }

@@ -2,7 +2,9 @@ import ArgumentParser
 import CapGuardConfig
 import CapGuardServer
 import CapGuardWebhook
+import Dispatch
 import FoundationEssentials
+import Glibc
 import Logging
 
 struct ServeCommand: ParsableCommand {
@@ -130,7 +132,7 @@ struct ServeCommand: ParsableCommand {
         ])
         if case .reloading(let reloader) = policies { reloader.start() }
         do {
-            try webhook.server.runUntilSignalled {
+            try serveUntilSignalled(webhook.server, logger: logger) {
                 if tlsCert == nil { printDevelopmentBanner(port: webhook.server.boundPort) }
             }
         } catch {
@@ -139,6 +141,29 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if case .reloading(let reloader) = policies { reloader.stop() }
+    }
+
+    /// Starts, calls `started` once listening, serves until SIGTERM or SIGINT, then shuts down gracefully and
+    /// returns. Signals are the process's to handle, so they are taken here rather than by the server.
+    private func serveUntilSignalled(_ server: HTTPServer, logger: Logger, started: () -> Void) throws {
+        let sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.info("received signal; shutting down", metadata: ["signal": .stringConvertible(number)])
+                server.shutdown()
+            }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in sources {
+                source.cancel()
+            }
+        }
+        try server.start()
+        started()
+        server.waitUntilStopped()
     }
 
     private func printDevelopmentBanner(port: Int) {

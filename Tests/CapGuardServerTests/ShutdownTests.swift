@@ -47,23 +47,4 @@ struct ShutdownTests {
             #expect(server.statistics.openConnections == 0)
         }
     }
-
-    @Test("SIGTERM makes runUntilSignalled shut down and return")
-    func signal() throws {
-        let server = try HTTPServer(
-            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, limits: TestServer.limits),
-            tls: TestServer.tlsFiles(), router: TestServer.router, logger: .init(label: "test"))
-        let returned = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            #expect(throws: Never.self) { try server.runUntilSignalled() }
-            returned.signal()
-        }
-        try waitUntil { server.boundPort != 0 }
-        let client = try TestClient.tls(port: server.boundPort)
-        try client.send("GET /hello HTTP/1.1\r\n\r\n")
-        #expect(try client.readResponse().text == "hello")
-        kill(getpid(), SIGTERM)
-        #expect(returned.wait(timeout: .now() + 30) == .success)
-        #expect(client.waitForClose())
-    }
 }

@@ -1,3 +1,4 @@
+import CapGuardTLS
 import COpenSSL
 import Foundation
 
@@ -10,7 +11,7 @@ public final class RawTLSClient {
     }
 
     private let fd: Int32
-    private let context: OpaquePointer
+    private let context: TLSContext
     private let ssl: OpaquePointer
     /// After the handshake, records are written here and go to the socket as the test decides.
     private var records: OpaquePointer?
@@ -33,13 +34,19 @@ public final class RawTLSClient {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0, let context = SSL_CTX_new(TLS_client_method()) else {
+        guard connected == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
             throw Failure(description: "connect: \(reason)")
         }
-        guard let ssl = SSL_new(context) else {
-            SSL_CTX_free(context)
+        let context: TLSContext
+        do {
+            context = try TLSContext(client: TLSClientConfiguration(trust: .anyCertificate))
+        } catch {
+            close(fd)
+            throw Failure(description: "\(error)")
+        }
+        guard let ssl = SSL_new(context.pointer) else {
             close(fd)
             throw Failure(description: "SSL_new")
         }
@@ -139,7 +146,6 @@ public final class RawTLSClient {
 
     deinit {
         SSL_free(ssl)
-        SSL_CTX_free(context)
         close(fd)
     }
 }

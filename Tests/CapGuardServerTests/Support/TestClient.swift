@@ -1,6 +1,7 @@
 import COpenSSL
 import COpenSSLShims
 import CapGuardServer
+import CapGuardTLS
 import Glibc
 
 struct TestClientError: Error, CustomStringConvertible {
@@ -29,6 +30,7 @@ struct TestTLSOptions {
 final class TestClient {
     let fd: Int32
     private var context: OpaquePointer?
+    private var clientContext: TLSContext?
     private var ssl: OpaquePointer?
     private var received: [UInt8] = []
 
@@ -58,6 +60,15 @@ final class TestClient {
         return client
     }
 
+    /// Connects and completes a handshake with the TLS layer's client role, as capguard's own clients do.
+    static func tls(port: Int, host: String = "127.0.0.1", client configuration: TLSClientConfiguration) throws -> TestClient {
+        let client = try TestClient(port: port, host: host)
+        let context = try TLSContext(client: configuration)
+        client.clientContext = context
+        try client.connectTLS(SSL_new(context.pointer))
+        return client
+    }
+
     func handshake(_ options: TestTLSOptions = TestTLSOptions()) throws {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw TestClientError(description: "SSL_CTX_new") }
@@ -75,7 +86,10 @@ final class TestClient {
             SSL_CTX_use_certificate_chain_file(context, certificateFile)
             SSL_CTX_use_PrivateKey_file(context, keyFile, SSL_FILETYPE_PEM)
         }
-        let ssl = SSL_new(context)
+        try connectTLS(SSL_new(context))
+    }
+
+    private func connectTLS(_ ssl: OpaquePointer?) throws {
         self.ssl = ssl
         SSL_set_fd(ssl, fd)
         guard SSL_connect(ssl) == 1 else {

@@ -1,4 +1,5 @@
 import CapGuardServer
+import Dispatch
 import Glibc
 import Logging
 
@@ -25,4 +26,13 @@ let server = try HTTPServer(
     tls: .files(certificatePath: arguments[2], keyPath: arguments[3]),
     router: router,
     logger: logger)
-try server.runUntilSignalled()
+let signalSources = [SIGTERM, SIGINT].map { number in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    // Sendable: top-level code is main-actor isolated, and the handler runs on a global queue.
+    source.setEventHandler { @Sendable in server.shutdown() }
+    source.resume()
+    return source
+}
+try server.start()
+withExtendedLifetime(signalSources) { server.waitUntilStopped() }

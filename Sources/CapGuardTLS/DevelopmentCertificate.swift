@@ -2,12 +2,12 @@ import COpenSSL
 import COpenSSLShims
 
 /// A self-signed certificate for local use, made in memory: nobody should ever have to trust it in production.
-final class DevelopmentCertificate: @unchecked Sendable {
+package final class DevelopmentCertificate: @unchecked Sendable {
     // Both objects are read-only once made; OpenSSL reference-counts them for each context that uses them.
     let certificate: OpaquePointer
     let key: OpaquePointer
 
-    static let subjectAlternativeNames = "DNS:localhost,IP:127.0.0.1,IP:::1"
+    package static let subjectAlternativeNames = "DNS:localhost,IP:127.0.0.1,IP:::1"
 
     init() throws {
         ERR_clear_error()

@@ -3,9 +3,9 @@ import COpenSSLShims
 
 /// One configured SSL_CTX. Connections take the current one when they are accepted; each SSL holds its own
 /// reference, so a replaced context lives on exactly as long as the connections that use it.
-final class TLSContext: @unchecked Sendable {
+package final class TLSContext: @unchecked Sendable {
     // An SSL_CTX is safe to share across threads once configured, and it is never changed after init.
-    let pointer: OpaquePointer
+    package let pointer: OpaquePointer
 
     /// TLS 1.2 suites: forward secrecy and AEAD only.
     static let tls12Ciphers = [
@@ -15,9 +15,10 @@ final class TLSContext: @unchecked Sendable {
     ].joined(separator: ":")
     static let tls13Ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
-    private init(clientCAPath: String?) throws {
+    /// A context of either role with the protocol and cipher policy both share.
+    private init(method: OpaquePointer?) throws {
         ERR_clear_error()
-        guard let context = SSL_CTX_new(TLS_server_method()) else {
+        guard let context = SSL_CTX_new(method) else {
             throw TLSError.openSSL("cannot create TLS context")
         }
         pointer = context
@@ -28,17 +29,20 @@ final class TLSContext: @unchecked Sendable {
         else {
             throw TLSError.openSSL("cannot restrict protocols and ciphers")
         }
-        SSL_CTX_set_options(context, capguard_server_options())
+    }
+
+    private func configureServer(clientCAPath: String?) throws {
+        SSL_CTX_set_options(pointer, capguard_server_options())
         // Swift arrays may move between retries of a partial write; idle connections give their buffers back.
         _ = capguard_SSL_CTX_set_mode(
-            context,
+            pointer,
             Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS)
         )
         // Resumption works through stateless tickets; a server-side cache would hold every session of
         // every client for minutes, which under connection churn is tens of megabytes.
-        _ = capguard_SSL_CTX_set_session_cache_mode(context, Int(SSL_SESS_CACHE_OFF))
+        _ = capguard_SSL_CTX_set_session_cache_mode(pointer, Int(SSL_SESS_CACHE_OFF))
         let sessionContext = Array("capguard".utf8)
-        _ = SSL_CTX_set_session_id_context(context, sessionContext, UInt32(sessionContext.count))
+        _ = SSL_CTX_set_session_id_context(pointer, sessionContext, UInt32(sessionContext.count))
         if let clientCAPath {
             try requireClientCertificates(caPath: clientCAPath)
         }
@@ -46,7 +50,8 @@ final class TLSContext: @unchecked Sendable {
 
     /// Loads PEM files: the certificate file may carry intermediates after the leaf.
     convenience init(certificatePath: String, keyPath: String, clientCAPath: String?) throws {
-        try self.init(clientCAPath: clientCAPath)
+        try self.init(method: TLS_server_method())
+        try configureServer(clientCAPath: clientCAPath)
         guard SSL_CTX_use_certificate_chain_file(pointer, certificatePath) == 1 else {
             throw TLSError.openSSL("cannot load certificate \(certificatePath)")
         }
@@ -57,13 +62,33 @@ final class TLSContext: @unchecked Sendable {
     }
 
     convenience init(certificate: DevelopmentCertificate, clientCAPath: String?) throws {
-        try self.init(clientCAPath: clientCAPath)
+        try self.init(method: TLS_server_method())
+        try configureServer(clientCAPath: clientCAPath)
         guard SSL_CTX_use_certificate(pointer, certificate.certificate) == 1,
             SSL_CTX_use_PrivateKey(pointer, certificate.key) == 1
         else {
             throw TLSError.openSSL("cannot use the development certificate")
         }
         try checkCertificate()
+    }
+
+    /// A client context that checks the server's chain and, when given, its name or address.
+    package convenience init(client configuration: TLSClientConfiguration) throws {
+        try self.init(method: TLS_client_method())
+        guard case .roots(let caPath) = configuration.trust else { return }
+        guard SSL_CTX_load_verify_locations(pointer, caPath, nil) == 1 else {
+            throw TLSError.openSSL("cannot load trust roots \(caPath)")
+        }
+        SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER, nil)
+        guard let identity = configuration.serverIdentity else { return }
+        let parameters = SSL_CTX_get0_param(pointer)
+        // An address is matched against the certificate's IP entries, never against its DNS names.
+        if X509_VERIFY_PARAM_set1_ip_asc(parameters, identity) != 1 {
+            ERR_clear_error()
+            guard X509_VERIFY_PARAM_set1_host(parameters, identity, 0) == 1 else {
+                throw TLSError.openSSL("cannot verify the server as \(identity)")
+            }
+        }
     }
 
     deinit {
@@ -80,7 +105,7 @@ final class TLSContext: @unchecked Sendable {
         }
     }
 
-    var isExpired: Bool {
+    package var isExpired: Bool {
         guard let certificate = SSL_CTX_get0_certificate(pointer) else { return true }
         return X509_cmp_current_time(X509_get0_notAfter(certificate)) < 0
     }
@@ -95,14 +120,15 @@ final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
     }
 
-    /// A server-side SSL for one accepted socket.
-    func makeConnection(fileDescriptor: Int32) -> OpaquePointer? {
+    /// A server-side stream for one accepted socket, or nil when OpenSSL cannot make one.
+    package func makeStream(fileDescriptor: Int32) -> TLSStream? {
+        defer { ERR_clear_error() }
         guard let ssl = SSL_new(pointer) else { return nil }
         guard SSL_set_fd(ssl, fileDescriptor) == 1 else {
             SSL_free(ssl)
             return nil
         }
         SSL_set_accept_state(ssl)
-        return ssl
+        return TLSStream(fileDescriptor: fileDescriptor, ssl: ssl)
     }
 }

@@ -1,10 +1,15 @@
 import Dispatch
-import Logging
 import Synchronization
 
 /// Holds the TLS context new connections use and swaps in a fresh one when the certificate, key or client
-/// CA files change. A context that fails to build is logged and the previous one keeps serving.
-final class TLSContextStore: Sendable {
+/// CA files change. A context that fails to build is reported and the previous one keeps serving.
+package final class TLSContextStore: Sendable {
+    /// What a reload attempt came to, for whoever counts and logs it.
+    package enum Reload: Sendable {
+        case reloaded(certificatePath: String)
+        case rejected(certificatePath: String, reason: String)
+    }
+
     private struct Loaded {
         var context: TLSContext
         /// What the files held at the last attempt, successful or not, so a broken file is reported once.
@@ -12,19 +17,15 @@ final class TLSContextStore: Sendable {
     }
 
     private let configuration: TLSConfiguration
-    private let counters: ServerCounters
-    private let logger: Logger
+    private let reported: @Sendable (Reload) -> Void
     private let state: Mutex<Loaded>
     // Dispatch sources are thread-safe; this one is made once here and only scheduled, resumed and cancelled.
     private nonisolated(unsafe) let timer: any DispatchSourceTimer
 
-    init(configuration: TLSConfiguration, counters: ServerCounters, logger: Logger) throws {
+    package init(configuration: TLSConfiguration, reported: @escaping @Sendable (Reload) -> Void) throws {
         switch configuration.certificate {
         case .developmentCertificate:
             let context = try TLSContext(certificate: DevelopmentCertificate(), clientCAPath: configuration.clientCAPath)
-            logger.warning(
-                "serving a self-signed development certificate; configure a real certificate for any cluster",
-                metadata: ["subject_alt_names": .string(DevelopmentCertificate.subjectAlternativeNames)])
             state = Mutex(Loaded(context: context, attempted: nil))
         case .files(let certificatePath, let keyPath):
             let snapshot = FileSnapshot(paths: Self.watchedPaths(configuration))
@@ -33,15 +34,14 @@ final class TLSContextStore: Sendable {
             state = Mutex(Loaded(context: context, attempted: snapshot))
         }
         self.configuration = configuration
-        self.counters = counters
-        self.logger = logger
+        self.reported = reported
         // Made only once nothing can throw, and active but unscheduled until watching starts:
         // a suspended source must never be released.
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "capguard.tls-reload"))
         timer.resume()
     }
 
-    var current: TLSContext {
+    package var current: TLSContext {
         state.withLock { $0.context }
     }
 
@@ -50,16 +50,16 @@ final class TLSContextStore: Sendable {
         return [certificatePath, keyPath] + (configuration.clientCAPath.map { [$0] } ?? [])
     }
 
-    func startWatching() {
+    /// Checks the files every `interval` until watching stops.
+    package func startWatching(every interval: DispatchTimeInterval) {
         guard case .files = configuration.certificate else { return }
-        let interval = DispatchTimeInterval.nanoseconds(Int(configuration.reloadInterval.nanoseconds))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
         timer.setEventHandler { [weak self] in
             self?.reloadIfChanged()
         }
     }
 
-    func stopWatching() {
+    package func stopWatching() {
         timer.cancel()
     }
 
@@ -77,13 +77,9 @@ final class TLSContextStore: Sendable {
             let context = try TLSContext(
                 certificatePath: certificatePath, keyPath: keyPath, clientCAPath: configuration.clientCAPath)
             state.withLock { $0.context = context }
-            counters.update { $0.certificateReloads += 1 }
-            logger.info("reloaded TLS certificate", metadata: ["certificate": .string(certificatePath)])
+            reported(.reloaded(certificatePath: certificatePath))
         } catch {
-            counters.update { $0.certificateReloadFailures += 1 }
-            logger.error(
-                "rejected changed TLS certificate; still serving the previous one",
-                metadata: ["certificate": .string(certificatePath), "reason": .string("\(error)")])
+            reported(.rejected(certificatePath: certificatePath, reason: "\(error)"))
         }
     }
 }

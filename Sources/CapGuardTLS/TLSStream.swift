@@ -1,0 +1,73 @@
+import COpenSSL
+import Glibc
+
+/// One non-blocking socket and the SSL over it. Calls never block and say what they came to as a
+/// `TLSIOResult`; `release` frees the SSL and closes the socket, once, when nothing watches the descriptor.
+package struct TLSStream {
+    package let fileDescriptor: Int32
+    private let ssl: OpaquePointer
+
+    init(fileDescriptor: Int32, ssl: OpaquePointer) {
+        self.fileDescriptor = fileDescriptor
+        self.ssl = ssl
+    }
+
+    package func handshake() -> TLSIOResult {
+        ERR_clear_error()
+        let result = SSL_do_handshake(ssl)
+        return result == 1 ? .bytes(0) : outcome(of: result)
+    }
+
+    package func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSIOResult {
+        ERR_clear_error()
+        return outcome(of: SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count)))
+    }
+
+    package func write(_ bytes: UnsafeRawBufferPointer) -> TLSIOResult {
+        ERR_clear_error()
+        return outcome(of: SSL_write(ssl, bytes.baseAddress, Int32(clamping: bytes.count)))
+    }
+
+    /// Sends close_notify and shuts the socket's write side; reading stays possible.
+    package func shutdownWrite() {
+        ERR_clear_error()
+        SSL_shutdown(ssl)
+        ERR_clear_error()
+        Glibc.shutdown(fileDescriptor, Int32(SHUT_WR))
+    }
+
+    /// Reads raw socket bytes past TLS, for input that will never be answered.
+    package func discard(into buffer: UnsafeMutableRawBufferPointer) -> TLSIOResult {
+        let count = recv(fileDescriptor, buffer.baseAddress, buffer.count, 0)
+        if count > 0 { return .bytes(count) }
+        if count == 0 { return .closed }
+        if errno == EAGAIN || errno == EINTR { return .wantsRead }
+        return .failed(reason: String(cString: strerror(errno)))
+    }
+
+    package func release() {
+        SSL_free(ssl)
+        Glibc.close(fileDescriptor)
+    }
+
+    private func outcome(of result: Int32) -> TLSIOResult {
+        if result > 0 { return .bytes(Int(result)) }
+        let savedErrno = errno
+        let error = SSL_get_error(ssl, result)
+        switch error {
+        case SSL_ERROR_WANT_READ:
+            return .wantsRead
+        case SSL_ERROR_WANT_WRITE:
+            return .wantsWrite
+        default:
+            let queued = OpenSSLErrorQueue.drainReasons()
+            if !queued.isEmpty {
+                return .failed(reason: queued)
+            }
+            if error == SSL_ERROR_SYSCALL && savedErrno != 0 {
+                return .failed(reason: String(cString: strerror(savedErrno)))
+            }
+            return .closed
+        }
+    }
+}
