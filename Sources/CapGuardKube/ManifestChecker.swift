@@ -35,13 +35,13 @@ public struct ManifestChecker: Sendable {
         result.findings = evaluation.violations.map { violation in
             CheckedObject.Finding(
                 line: manifest.line(of: violation.container), isViolation: true,
-                field: "\(formatter.path(of: violation.container)).\(violation.field)",
+                field: formatter.path(of: violation.container) + violation.field,
                 container: ManifestText.escaped(violation.container.name), message: formatter.message(for: violation)
             )
         } + evaluation.advisories.map { advisory in
             CheckedObject.Finding(
                 line: manifest.line(of: advisory.container), isViolation: false,
-                field: "\(formatter.path(of: advisory.container)).\(advisory.field)",
+                field: formatter.path(of: advisory.container) + advisory.field,
                 container: ManifestText.escaped(advisory.container.name), message: formatter.message(for: advisory)
             )
         }
@@ -67,9 +67,20 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         public let line: Int
         /// False for an advisory: reported, but not a violation.
         public let isViolation: Bool
-        public let field: String
+        public let field: FieldPath
         public let container: String
         public let message: String
+
+        private enum CodingKeys: String, CodingKey { case line, isViolation, field, container, message }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(line, forKey: .line)
+            try container.encode(isViolation, forKey: .isViolation)
+            try container.encode(field.description, forKey: .field)
+            try container.encode(self.container, forKey: .container)
+            try container.encode(message, forKey: .message)
+        }
     }
 
     public let source: String

@@ -29,5 +29,5 @@ public struct ContainerReference: Sendable, Hashable {
     }
 
     /// The container's path below the pod spec, e.g. `initContainers[1]`.
-    public var path: String { "\(list.rawValue)[\(index)]" }
+    public var path: FieldPath { [.key(list.rawValue), .index(index)] }
 }
