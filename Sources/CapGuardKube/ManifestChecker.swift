@@ -15,23 +15,31 @@ public struct ManifestChecker: Sendable {
     public func check(_ manifest: Manifest) -> CheckedObject {
         let object = manifest.object
         var result = CheckedObject(source: manifest.source, line: manifest.line, object: ManifestText.escaped(object.reference()))
-        guard let workload = object.workload, let spec = object.podSpec else {
+        // An object without a pod spec is reported as skipped even in an exempt namespace: the report then
+        // counts as exempt only objects that would have been checked.
+        guard object.workload != nil else {
             result.status = .skipped
             return result
         }
-        let namespace = object.metadata.namespace
-        if let exemption = policies.exemptions.matching(namespace: namespace, user: nil, groups: []) {
+        let findings: PodSpecFindings
+        switch ObjectChecker(policies: policies).check(object, namespace: object.metadata.namespace) {
+        case .noPodSpec:
+            result.status = .skipped
+            return result
+        case .exempt(let exemption):
             result.status = .exempt
             result.exemptions = [exemption.description]
             return result
+        case .evaluated(let evaluated):
+            findings = evaluated
         }
-        let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace)
-        result.exemptions = exemptImages.map(\.description)
+        let evaluation = findings.evaluation
+        result.exemptions = findings.exemptImages.map(\.description)
         if evaluation.skipped == .windowsPod {
             result.status = .windowsPod
             return result
         }
-        let formatter = ViolationFormatter(object: result.object, podSpecPath: workload.podSpecPath, policy: policy)
+        let formatter = findings.formatter(naming: result.object)
         result.findings = evaluation.violations.map { violation in
             CheckedObject.Finding(
                 line: manifest.line(of: violation.container), isViolation: true,
