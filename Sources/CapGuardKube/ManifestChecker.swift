@@ -1,6 +1,4 @@
 import CapGuardPolicy
-import Dispatch
-import Synchronization
 
 /// Checks manifests offline with the same policy the webhook serves (SPEC section 7).
 ///
@@ -130,31 +128,5 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         if omittedViolations > 0 { try container.encode(omittedViolations, forKey: .omittedViolations) }
         if omittedAdvisories > 0 { try container.encode(omittedAdvisories, forKey: .omittedAdvisories) }
         try container.encode(exemptions, forKey: .exemptions)
-    }
-}
-
-/// What checking one file gave: the objects that could be read, and why the rest could not.
-public struct CheckedFile: Sendable {
-    public var objects: [CheckedObject] = []
-    public var errors: [ManifestError] = []
-}
-
-extension ManifestChecker {
-    /// Reads, parses and checks files on every core; results come back in the order of `files`.
-    public func check(files: [String]) -> [CheckedFile] {
-        let results = Mutex([CheckedFile?](repeating: nil, count: files.count))
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            let file = files[index]
-            var result = CheckedFile()
-            do throws(ManifestError) {
-                let parsed = ManifestParser.parse(try ManifestFiles.contents(of: file), source: ManifestFiles.displayName(file))
-                result.objects = parsed.manifests.map(check)
-                result.errors = parsed.errors
-            } catch {
-                result.errors = [error]
-            }
-            results.withLock { $0[index] = result }
-        }
-        return results.withLock { $0.map { $0! } }
     }
 }
