@@ -41,13 +41,13 @@ public struct ManifestChecker: Sendable {
         result.findings = evaluation.violations.map { violation in
             CheckedObject.Finding(
                 line: manifest.line(of: violation.container), isViolation: true,
-                field: formatter.path(of: violation.container) + violation.field,
+                field: violation.container.path(below: findings.podSpecPath, field: violation.field),
                 container: ManifestText.escaped(violation.container.name), message: formatter.message(for: violation)
             )
         } + evaluation.advisories.map { advisory in
             CheckedObject.Finding(
                 line: manifest.line(of: advisory.container), isViolation: false,
-                field: formatter.path(of: advisory.container) + advisory.field,
+                field: advisory.container.path(below: findings.podSpecPath, field: advisory.field),
                 container: ManifestText.escaped(advisory.container.name), message: formatter.message(for: advisory)
             )
         }

@@ -18,13 +18,34 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
 
     public init(arrayLiteral components: Component...) { self.components = components }
 
-    public static func + (lhs: FieldPath, rhs: FieldPath) -> FieldPath { FieldPath(lhs.components + rhs.components) }
+    // Paths are built and printed for every finding of every review: each of these allocates once, where
+    // plain array concatenation and string appending would grow their buffers several times.
 
-    public func appending(_ component: Component) -> FieldPath { FieldPath(components + [component]) }
+    public static func + (lhs: FieldPath, rhs: FieldPath) -> FieldPath {
+        var components: [Component] = []
+        components.reserveCapacity(lhs.components.count + rhs.components.count)
+        components += lhs.components
+        components += rhs.components
+        return FieldPath(components)
+    }
+
+    public func appending(_ component: Component) -> FieldPath {
+        var components: [Component] = []
+        components.reserveCapacity(self.components.count + 1)
+        components += self.components
+        components.append(component)
+        return FieldPath(components)
+    }
 
     /// The dotted form messages print: keys joined by dots, indices in brackets.
     public var description: String {
         var text = ""
+        text.reserveCapacity(components.reduce(0) { length, component in
+            switch component {
+            case .key(let key): length + key.utf8.count + 1
+            case .index: length + 21
+            }
+        })
         for (position, component) in components.enumerated() {
             switch component {
             case .key(let key): text += position == 0 ? key : "." + key

@@ -22,5 +22,7 @@ struct FieldPathTests {
         let joined = FieldPath(["spec"]) + container.path + ["securityContext", "privileged"]
         #expect(joined == FieldPath(["spec", "initContainers", 1, "securityContext", "privileged"]))
         #expect(container.path.appending(.index(3)).description == "initContainers[1][3]")
+        #expect(container.path(below: ["spec"], field: ["securityContext", "privileged"]) == joined)
+        #expect(container.path(below: ["spec"]).description == "spec.initContainers[1]")
     }
 }
