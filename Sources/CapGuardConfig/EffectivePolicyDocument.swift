@@ -32,7 +32,9 @@ public enum EffectivePolicyDocument {
         ]
     }
 
-    /// A YAML flow sequence; every item double-quoted (JSON string syntax is valid YAML).
+    /// A YAML flow sequence, every item quoted as messages quote text. Ordinary names read back as the same
+    /// YAML; a name with a control or invisible character is shown escaped for the reader (`\u{202e}`, which
+    /// YAML does not read as one character) and a very long one is cut, since this document is for review.
     private static func flow(_ items: [String]) -> String {
         "[" + items.map(\.quotedForMessage).joined(separator: ", ") + "]"
     }

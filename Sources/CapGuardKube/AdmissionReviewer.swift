@@ -17,29 +17,27 @@ public struct AdmissionReviewer: Sendable {
             outcome.reason = .operationNotChecked
             return outcome
         }
-        if let exemption = policies.exemptions.matching(
-            namespace: namespace, user: request.userInfo.username, groups: request.userInfo.groups ?? []
-        ) {
+        let checked = ObjectChecker(policies: policies).check(
+            request.object, namespace: namespace, user: request.userInfo.username, groups: request.userInfo.groups ?? [],
+            previous: request.operation == "UPDATE" ? request.oldObject : nil
+        )
+        let findings: PodSpecFindings
+        switch checked {
+        case .exempt(let exemption):
             outcome.reason = .exempt
             outcome.exemptions = [exemption]
             return outcome
-        }
-        guard let object = request.object, let spec = object.podSpec, let workload = object.workload else {
+        case .noPodSpec:
             outcome.reason = .noPodSpec
             return outcome
+        case .evaluated(let evaluated):
+            findings = evaluated
         }
-        var existing = PreviousViolations()
-        if request.operation == "UPDATE", let oldSpec = request.oldObject?.podSpec {
-            existing = policies.previousViolations(oldSpec, namespace: namespace)
-        }
-        let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace, existing: existing)
-        outcome.exemptions = exemptImages
-        let formatter = ViolationFormatter(
-            object: ObjectReference(kind: object.kind, namespace: namespace ?? object.metadata.namespace,
-                                    name: object.metadata.displayName ?? request.name),
-            podSpecPath: workload.podSpecPath,
-            policy: policy
-        )
+        let object = findings.object
+        let evaluation = findings.evaluation
+        outcome.exemptions = findings.exemptImages
+        let formatter = findings.formatter(naming: ObjectReference(
+            kind: object.kind, namespace: namespace ?? object.metadata.namespace, name: object.metadata.displayName ?? request.name))
         var warnings = evaluation.advisories.map(formatter.warning(for:))
         var omittedWarnings = evaluation.advisories.omittedCount
         func finished() -> AdmissionOutcome {

@@ -13,10 +13,7 @@ public struct Manifest: Sendable {
     /// The line of a container of the object's pod spec, or the object's own line if it cannot be found.
     public func line(of container: ContainerReference) -> Int {
         guard let workload = object.workload else { return line }
-        var current: YAMLNode? = node
-        for key in workload.podSpecKeys + [container.list.rawValue] { current = current?[key] }
-        guard let items = current?.sequence, items.indices.contains(container.index) else { return line }
-        return items[container.index].mark.line
+        return node.node(at: workload.podSpecPath + container.path)?.mark.line ?? line
     }
 }
 
@@ -110,8 +107,7 @@ public enum ManifestParser {
             case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c): c
             @unknown default: DecodingError.Context(codingPath: [], debugDescription: "\(error)")
             }
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            let field = path.hasPrefix(".") ? String(path.dropFirst()) : path
+            let field = FieldPath(context.codingPath.map { key in key.intValue.map { .index($0) } ?? .key(key.stringValue) }).description
             parsed.errors.append(.init(source: source, at: node, reason: "\(field.isEmpty ? "" : field + ": ")\(context.debugDescription)"))
         } catch {
             parsed.errors.append(.init(source: source, at: node, reason: "\(error)"))

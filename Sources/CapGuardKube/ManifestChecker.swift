@@ -1,6 +1,4 @@
 import CapGuardPolicy
-import Dispatch
-import Synchronization
 
 /// Checks manifests offline with the same policy the webhook serves (SPEC section 7).
 ///
@@ -15,33 +13,41 @@ public struct ManifestChecker: Sendable {
     public func check(_ manifest: Manifest) -> CheckedObject {
         let object = manifest.object
         var result = CheckedObject(source: manifest.source, line: manifest.line, object: ManifestText.escaped(object.reference()))
-        guard let workload = object.workload, let spec = object.podSpec else {
+        // An object without a pod spec is reported as skipped even in an exempt namespace: the report then
+        // counts as exempt only objects that would have been checked.
+        guard object.workload != nil else {
             result.status = .skipped
             return result
         }
-        let namespace = object.metadata.namespace
-        if let exemption = policies.exemptions.matching(namespace: namespace, user: nil, groups: []) {
+        let findings: PodSpecFindings
+        switch ObjectChecker(policies: policies).check(object, namespace: object.metadata.namespace) {
+        case .noPodSpec:
+            result.status = .skipped
+            return result
+        case .exempt(let exemption):
             result.status = .exempt
             result.exemptions = [exemption.description]
             return result
+        case .evaluated(let evaluated):
+            findings = evaluated
         }
-        let (evaluation, policy, exemptImages) = policies.evaluate(spec, namespace: namespace)
-        result.exemptions = exemptImages.map(\.description)
+        let evaluation = findings.evaluation
+        result.exemptions = findings.exemptImages.map(\.description)
         if evaluation.skipped == .windowsPod {
             result.status = .windowsPod
             return result
         }
-        let formatter = ViolationFormatter(object: result.object, podSpecPath: workload.podSpecPath, policy: policy)
+        let formatter = findings.formatter(naming: result.object)
         result.findings = evaluation.violations.map { violation in
             CheckedObject.Finding(
                 line: manifest.line(of: violation.container), isViolation: true,
-                field: "\(formatter.path(of: violation.container)).\(violation.field)",
+                field: violation.container.path(below: findings.podSpecPath, field: violation.field),
                 container: ManifestText.escaped(violation.container.name), message: formatter.message(for: violation)
             )
         } + evaluation.advisories.map { advisory in
             CheckedObject.Finding(
                 line: manifest.line(of: advisory.container), isViolation: false,
-                field: "\(formatter.path(of: advisory.container)).\(advisory.field)",
+                field: advisory.container.path(below: findings.podSpecPath, field: advisory.field),
                 container: ManifestText.escaped(advisory.container.name), message: formatter.message(for: advisory)
             )
         }
@@ -67,9 +73,20 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         public let line: Int
         /// False for an advisory: reported, but not a violation.
         public let isViolation: Bool
-        public let field: String
+        public let field: FieldPath
         public let container: String
         public let message: String
+
+        private enum CodingKeys: String, CodingKey { case line, isViolation, field, container, message }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(line, forKey: .line)
+            try container.encode(isViolation, forKey: .isViolation)
+            try container.encode(field.description, forKey: .field)
+            try container.encode(self.container, forKey: .container)
+            try container.encode(message, forKey: .message)
+        }
     }
 
     public let source: String
@@ -111,31 +128,5 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         if omittedViolations > 0 { try container.encode(omittedViolations, forKey: .omittedViolations) }
         if omittedAdvisories > 0 { try container.encode(omittedAdvisories, forKey: .omittedAdvisories) }
         try container.encode(exemptions, forKey: .exemptions)
-    }
-}
-
-/// What checking one file gave: the objects that could be read, and why the rest could not.
-public struct CheckedFile: Sendable {
-    public var objects: [CheckedObject] = []
-    public var errors: [ManifestError] = []
-}
-
-extension ManifestChecker {
-    /// Reads, parses and checks files on every core; results come back in the order of `files`.
-    public func check(files: [String]) -> [CheckedFile] {
-        let results = Mutex([CheckedFile?](repeating: nil, count: files.count))
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            let file = files[index]
-            var result = CheckedFile()
-            do throws(ManifestError) {
-                let parsed = ManifestParser.parse(try ManifestFiles.contents(of: file), source: ManifestFiles.displayName(file))
-                result.objects = parsed.manifests.map(check)
-                result.errors = parsed.errors
-            } catch {
-                result.errors = [error]
-            }
-            results.withLock { $0[index] = result }
-        }
-        return results.withLock { $0.map { $0! } }
     }
 }

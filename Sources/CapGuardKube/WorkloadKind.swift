@@ -1,3 +1,5 @@
+import CapGuardPolicy
+
 /// The kinds of object that carry a pod spec, and where it is.
 ///
 /// A kind is matched with its API group, so that a custom resource that happens to be called `Deployment`
@@ -35,8 +37,8 @@ public enum WorkloadKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The keys that lead from the object to its pod spec.
-    public var podSpecKeys: [String] {
+    /// Where the object keeps its pod spec.
+    public var podSpecPath: FieldPath {
         switch self {
         case .pod: ["spec"]
         case .deployment, .replicaSet, .statefulSet, .daemonSet, .job, .replicationController: ["spec", "template", "spec"]
@@ -44,7 +46,4 @@ public enum WorkloadKind: String, Sendable, Hashable, CaseIterable {
         case .podTemplate: ["template", "spec"]
         }
     }
-
-    /// The pod spec's path as messages print it, with a trailing dot: `spec.template.spec.`.
-    public var podSpecPath: String { podSpecKeys.joined(separator: ".") + "." }
 }

@@ -10,7 +10,7 @@ enum AddedCapabilitiesCheck: ContainerCheck {
             case .all: rule = .addsAll(entry)
             case .unknown(let raw): rule = .unknownCapability(raw)
             }
-            sink.report(Violation(container: reference, rule: rule, field: "\(CapabilityField.add)[\(index)]"))
+            sink.report(Violation(container: reference, rule: rule, field: CapabilityField.add.appending(.index(index))))
         }
     }
 }

@@ -6,8 +6,9 @@ protocol ContainerCheck {
     static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into sink: inout some FindingSink)
 }
 
+/// The fields below a container that the rules read.
 enum CapabilityField {
-    static let drop = "securityContext.capabilities.drop"
-    static let add = "securityContext.capabilities.add"
-    static let privileged = "securityContext.privileged"
+    static let drop: FieldPath = ["securityContext", "capabilities", "drop"]
+    static let add: FieldPath = ["securityContext", "capabilities", "add"]
+    static let privileged: FieldPath = ["securityContext", "privileged"]
 }

@@ -29,5 +29,17 @@ public struct ContainerReference: Sendable, Hashable {
     }
 
     /// The container's path below the pod spec, e.g. `initContainers[1]`.
-    public var path: String { "\(list.rawValue)[\(index)]" }
+    public var path: FieldPath { path(below: FieldPath()) }
+
+    /// The path of `field` below the container, in an object whose pod spec is at `podSpecPath`; built in
+    /// one allocation, since every finding of a review prints one.
+    public func path(below podSpecPath: FieldPath, field: FieldPath = FieldPath()) -> FieldPath {
+        var components: [FieldPath.Component] = []
+        components.reserveCapacity(podSpecPath.components.count + 2 + field.components.count)
+        components += podSpecPath.components
+        components.append(.key(list.rawValue))
+        components.append(.index(index))
+        components += field.components
+        return FieldPath(components)
+    }
 }

@@ -27,9 +27,9 @@ public struct Violation: Sendable, Hashable {
     public var container: ContainerReference
     public var rule: Rule
     /// Where below the container, e.g. `securityContext.capabilities.add[1]`.
-    public var field: String
+    public var field: FieldPath
 
-    public init(container: ContainerReference, rule: Rule, field: String) {
+    public init(container: ContainerReference, rule: Rule, field: FieldPath) {
         self.container = container
         self.rule = rule
         self.field = field
@@ -46,9 +46,10 @@ public struct Advisory: Sendable, Hashable {
 
     public var container: ContainerReference
     public var kind: Kind
-    public var field: String
+    /// Where below the container, as for a violation.
+    public var field: FieldPath
 
-    public init(container: ContainerReference, kind: Kind, field: String) {
+    public init(container: ContainerReference, kind: Kind, field: FieldPath) {
         self.container = container
         self.kind = kind
         self.field = field

@@ -6,19 +6,19 @@
 public struct ViolationFormatter: Sendable {
     /// The object the pod spec belongs to.
     public var object: ObjectReference
-    /// The pod spec's path in the object, with a trailing dot: `spec.template.spec.`.
-    public var podSpecPath: String
+    /// The pod spec's path in the object: `spec.template.spec`.
+    public var podSpecPath: FieldPath
     /// The allowlist in force, named in messages about refused capabilities.
     public var policy: Policy
 
-    public init(object: ObjectReference, podSpecPath: String, policy: Policy) {
+    public init(object: ObjectReference, podSpecPath: FieldPath, policy: Policy) {
         self.object = object
         self.podSpecPath = podSpecPath
         self.policy = policy
     }
 
     /// The container's full path in the object, e.g. `spec.template.spec.containers[0]`.
-    public func path(of container: ContainerReference) -> String { podSpecPath + container.path }
+    public func path(of container: ContainerReference) -> FieldPath { container.path(below: podSpecPath) }
 
     public func message(for violation: Violation) -> String {
         let container = violation.container
@@ -43,7 +43,7 @@ public struct ViolationFormatter: Sendable {
 
     /// One line, no newline, short: `spec.containers[0].securityContext.capabilities.drop: must include ALL`.
     public func warning(for violation: Violation) -> String {
-        let field = "\(path(of: violation.container)).\(violation.field)"
+        let field = violation.container.path(below: podSpecPath, field: violation.field)
         switch violation.rule {
         case .mustDropAll(.capPrefixedAll(let spelling)):
             return "\(field): must include ALL (\(spelling.quotedForMessage) is not ALL)"
@@ -70,7 +70,7 @@ public struct ViolationFormatter: Sendable {
     }
 
     public func warning(for advisory: Advisory) -> String {
-        let field = "\(path(of: advisory.container)).\(advisory.field)"
+        let field = advisory.container.path(below: podSpecPath, field: advisory.field)
         switch advisory.kind {
         case .dropAllSpelling(let spelling):
             return "\(field): write \"ALL\", not \(spelling.quotedForMessage) (Pod Security restricted requires it)"

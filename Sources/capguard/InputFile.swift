@@ -1,5 +1,4 @@
 import CapGuardKube
-import FoundationEssentials
 
 /// Reads a file named on the command line, or standard input for `-`.
 enum InputFile {
@@ -17,14 +16,5 @@ enum InputFileError: Error, CustomStringConvertible {
         switch self {
         case .notUTF8(let path): "\(path == "-" ? "standard input" : path) is not UTF-8 text"
         }
-    }
-}
-
-/// JSON as the command line prints it: sorted keys, indented, no escaped slashes.
-enum JSONOutput {
-    static func string(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -27,7 +27,7 @@ struct KubeObjectTests {
         let evaluation = Policy.default.evaluate(spec)
         #expect(evaluation.violations.count == 2)
         let formatter = ViolationFormatter(object: object.reference(), podSpecPath: workload.podSpecPath, policy: .default)
-        #expect(formatter.path(of: evaluation.violations[0].container) == path)
+        #expect(formatter.path(of: evaluation.violations[0].container).description == path)
         #expect(formatter.message(for: evaluation.violations[0]).hasPrefix("\(kind) prod/web: container \"nginx\" (\(path))"))
     }
 

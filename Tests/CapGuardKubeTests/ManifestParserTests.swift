@@ -16,6 +16,26 @@ struct ManifestParserTests {
 
     private static let privileged = "spec: {containers: [{name: c, securityContext: {privileged: true}}]}"
 
+    @Test func aFieldPathFindsItsNodeAndTheLineOfAContainer() throws {
+        let parsed = parse("""
+            apiVersion: apps/v1
+            kind: Deployment
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: setup
+                  - name: "a/b"
+                    image: busybox
+            """)
+        let manifest = try #require(parsed.manifests.first)
+        #expect(manifest.node.node(at: ["spec", "template", "spec", "initContainers", 1, "image"])?.scalar?.value == "busybox")
+        #expect(manifest.node.node(at: ["spec", "template", "spec", "initContainers", 2]) == nil)
+        #expect(manifest.node.node(at: ["spec", 0]) == nil)
+        #expect(manifest.line(of: ContainerReference(list: .initContainers, index: 1, name: "a/b")) == 8)
+        #expect(manifest.line(of: ContainerReference(list: .containers, index: 0, name: "missing")) == 1)
+    }
+
     @Test(arguments: ["Pod", "ConfigMap", "List", "Whatever"])
     func anyObjectWithItemsIsAListOfThem(kind: String) {
         let parsed = parse("""

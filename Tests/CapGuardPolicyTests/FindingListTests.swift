@@ -10,7 +10,7 @@ struct FindingListTests {
         #expect(evaluation.violations.totalCount == 75_000)
         #expect(evaluation.violations.count == FindingLimits.default.perContainer)
         #expect(evaluation.violations.omittedCount == 75_000 - FindingLimits.default.perContainer)
-        #expect(evaluation.violations.map(\.field).first == "securityContext.capabilities.add[0]")
+        #expect(evaluation.violations.map(\.field.description).first == "securityContext.capabilities.add[0]")
         #expect(!evaluation.isCompliant)
     }
 
@@ -37,7 +37,7 @@ struct FindingListTests {
         var list = FindingList<Violation>(limits: FindingLimits(perContainer: 2, total: 3))
         for index in 0..<3 {
             for field in ["a", "b", "c"] {
-                list.append(Violation(container: ContainerReference(list: .containers, index: index, name: "c\(index)"), rule: .privileged, field: field))
+                list.append(Violation(container: ContainerReference(list: .containers, index: index, name: "c\(index)"), rule: .privileged, field: [.key(field)]))
             }
         }
         #expect(list.map { "\($0.container.index)\($0.field)" } == ["0a", "0b", "1a"])
@@ -48,7 +48,7 @@ struct FindingListTests {
 
     @Test func aLongDropListIsQuotedOnlyInPart() throws {
         let violation = try #require(Policy.default.evaluate(PodSpec(containers: [container(drop: junk)])).violations.first)
-        let formatter = ViolationFormatter(object: ObjectReference(kind: "Pod", name: "p"), podSpecPath: "spec.", policy: .default)
+        let formatter = ViolationFormatter(object: ObjectReference(kind: "Pod", name: "p"), podSpecPath: ["spec"], policy: .default)
         let message = formatter.message(for: violation)
         #expect(message.contains(#"drops only "JUNK_0", "JUNK_1", "#))
         #expect(message.contains(#""JUNK_9" and 74990 more, not ALL"#))

@@ -82,7 +82,7 @@ struct PolicyEvaluationTests {
 
     @Test func fieldPathsNameTheAddEntry() {
         let evaluation = Policy.default.evaluate(PodSpec(containers: [container(add: ["CHOWN", "NET_ADMIN"], drop: ["ALL"])]))
-        #expect(evaluation.violations.map(\.field) == ["securityContext.capabilities.add[1]"])
+        #expect(evaluation.violations.map(\.field.description) == ["securityContext.capabilities.add[1]"])
         #expect(evaluation.violations.first?.container == ContainerReference(list: .containers, index: 0, name: "app"))
     }
 
@@ -93,7 +93,7 @@ struct PolicyEvaluationTests {
             ephemeralContainers: [container("debugger", securityContext: false)]
         )
         let evaluation = Policy.default.evaluate(spec)
-        #expect(evaluation.violations.map(\.container.path) == ["containers[1]", "initContainers[0]", "ephemeralContainers[0]"])
+        #expect(evaluation.violations.map(\.container.path.description) == ["containers[1]", "initContainers[0]", "ephemeralContainers[0]"])
         #expect(evaluation.violations.map(\.container.name) == ["main", "init", "debugger"])
     }
 
@@ -161,7 +161,7 @@ struct ViolationIdentityTests {
     @Test func anotherCapabilityIsNew() {
         let old = PodSpec(containers: [container("a", add: ["SYS_ADMIN"], drop: ["ALL"])])
         let new = PodSpec(containers: [container("a", add: ["SYS_ADMIN", "NET_ADMIN"], drop: ["ALL"])])
-        #expect(newViolations(old, new).map(\.field) == ["securityContext.capabilities.add[1]"])
+        #expect(newViolations(old, new).map(\.field.description) == ["securityContext.capabilities.add[1]"])
     }
 
     @Test func spellingOfTheSameCapabilityIsNotNew() {

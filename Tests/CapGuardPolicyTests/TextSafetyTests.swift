@@ -15,7 +15,7 @@ let unsafeScalars: [(String, Unicode.Scalar)] = [
 @Suite("Text from a request in messages and warnings")
 struct TextSafetyTests {
     let formatter = ViolationFormatter(
-        object: ObjectReference(kind: "Pod", namespace: "default", name: "p"), podSpecPath: "spec.", policy: .default
+        object: ObjectReference(kind: "Pod", namespace: "default", name: "p"), podSpecPath: ["spec"], policy: .default
     )
 
     @Test("every unsafe scalar is escaped in every message and warning", arguments: unsafeScalars.map(\.0))
@@ -27,7 +27,7 @@ struct TextSafetyTests {
             container(hostile, drop: ["all"]),
         ])
         let evaluation = Policy.default.evaluate(spec)
-        let pod = ViolationFormatter(object: ObjectReference(kind: "Pod", namespace: hostile, name: hostile), podSpecPath: "spec.", policy: .default)
+        let pod = ViolationFormatter(object: ObjectReference(kind: "Pod", namespace: hostile, name: hostile), podSpecPath: ["spec"], policy: .default)
         var texts = evaluation.violations.flatMap { [pod.message(for: $0), pod.warning(for: $0)] }
         texts += evaluation.advisories.flatMap { [pod.message(for: $0), pod.warning(for: $0)] }
         #expect(texts.count == 12)

@@ -5,7 +5,7 @@ import CapGuardPolicy
 struct ViolationFormatterTests {
     let formatter = ViolationFormatter(
         object: ObjectReference(kind: "Deployment", namespace: "default", name: "web"),
-        podSpecPath: "spec.template.spec.",
+        podSpecPath: ["spec", "template", "spec"],
         policy: .default
     )
 
@@ -43,7 +43,7 @@ struct ViolationFormatterTests {
 
     @Test func ephemeralContainersPointAtKubectlDebugRestricted() throws {
         let violation = try #require(violations(PodSpec(ephemeralContainers: [container("debugger-x", securityContext: false)])).first)
-        let pod = ViolationFormatter(object: ObjectReference(kind: "Pod", namespace: "ns", name: "good"), podSpecPath: "spec.", policy: .default)
+        let pod = ViolationFormatter(object: ObjectReference(kind: "Pod", namespace: "ns", name: "good"), podSpecPath: ["spec"], policy: .default)
         let message = pod.message(for: violation)
         #expect(message.hasPrefix(#"Pod ns/good: ephemeral container "debugger-x" (spec.ephemeralContainers[0]) must drop ALL"#))
         #expect(message.contains("kubectl debug: use --profile=restricted"))
@@ -52,7 +52,7 @@ struct ViolationFormatterTests {
     @Test func emptyAllowlistIsNamedAsSuch() throws {
         let policy = Policy(allowedCapabilities: [])
         let violation = try #require(policy.evaluate(PodSpec(containers: [container(add: ["CHOWN"], drop: ["ALL"])])).violations.first)
-        let strict = ViolationFormatter(object: formatter.object, podSpecPath: "spec.", policy: policy)
+        let strict = ViolationFormatter(object: formatter.object, podSpecPath: ["spec"], policy: policy)
         #expect(strict.message(for: violation).contains("(no capability may be added)"))
     }
 
@@ -70,7 +70,7 @@ struct ViolationFormatterTests {
             #expect(!warning.contains(where: { $0.isNewline }) && !message.contains(where: { $0.isNewline }))
             #expect(!warning.unicodeScalars.contains { $0.value < 0x20 })
         }
-        let pod = ViolationFormatter(object: ObjectReference(kind: "Pod", namespace: "default", name: "p"), podSpecPath: "spec.", policy: .default)
+        let pod = ViolationFormatter(object: ObjectReference(kind: "Pod", namespace: "default", name: "p"), podSpecPath: ["spec"], policy: .default)
         for violation in Policy.default.evaluate(PodSpec(containers: [container(add: ["SYS_ADMIN", "ALL"], drop: ["NET_RAW"], privileged: true)])).violations {
             #expect(pod.warning(for: violation).count < 120, "\(pod.warning(for: violation))")
         }

@@ -1,17 +1,18 @@
+import CapGuardKube
 import CapGuardYAML
 import Glibc
 
 /// Finds the files to check: files named directly (whatever their extension), and `*.yaml`, `*.yml` and
 /// `*.json` files below directories, recursively, in a stable order. Hidden files and directories are
 /// included: `kubectl apply -f DIR` applies `DIR/.x.yaml`, and `-R` descends into `.d/`.
-public enum ManifestFiles {
-    public static let extensions: Set<String> = ["yaml", "yml", "json"]
+enum ManifestFiles {
+    static let extensions: Set<String> = ["yaml", "yml", "json"]
     /// The most capguard reads of one file (or of standard input): far beyond any manifest, and a clear
     /// error instead of memory exhaustion for `/dev/zero` or a runaway pipe.
-    public static let maximumFileSize = 64 << 20
+    static let maximumFileSize = 64 << 20
 
     /// Expands `paths`; `-` stays as it is (standard input).
-    public static func expand(_ paths: [String]) throws(ManifestError) -> [String] {
+    static func expand(_ paths: [String]) throws(ManifestError) -> [String] {
         var files: [String] = []
         for path in paths {
             if path == "-" {
@@ -64,10 +65,10 @@ public enum ManifestFiles {
 
     /// How messages name a path: standard input is `<stdin>`, and a name that could forge output (a line
     /// break, an escape sequence) is quoted and escaped.
-    public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : ManifestText.escaped(path) }
+    static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : ManifestText.escaped(path) }
 
     /// The bytes of a file, or of standard input for `-`.
-    public static func contents(of path: String) throws(ManifestError) -> [UInt8] {
+    static func contents(of path: String) throws(ManifestError) -> [UInt8] {
         do {
             return path == "-"
                 ? try BoundedInput.read(descriptor: STDIN_FILENO, limit: maximumFileSize)
