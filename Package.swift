@@ -101,6 +101,7 @@ let package = Package(
                 "CapGuardServer",
                 "COpenSSL",
                 "COpenSSLShims",
+                "CapGuardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
