@@ -113,6 +113,29 @@ import Testing
         #expect(texts(piece, in: source) == ["d: |\n  \"😀\"", "d", "|\n  \"😀\""])
     }
 
+    @Test func kubectlPiecesWithCRLFAndSurrogatePairs() throws {
+        let source = "a: \"\\uD83D\\uDE00\"\r\n---#\r\nb: {c: \"x\\uD83D\\uDE01\", d: \\uD83D\\uDE02}\r\n"
+        let read = YAMLParser.parseAsKubectl(Array(source.utf8))
+        #expect(read.error == nil)
+        #expect(read.documents.compactMap(\.root).map { texts($0, in: source) } == [
+            ["a: \"\\uD83D\\uDE00\"", "a", "\"\\uD83D\\uDE00\""],
+            ["b: {c: \"x\\uD83D\\uDE01\", d: \\uD83D\\uDE02}", "b", "{c: \"x\\uD83D\\uDE01\", d: \\uD83D\\uDE02}", "c",
+             "\"x\\uD83D\\uDE01\"", "d", "\\uD83D\\uDE02"],
+        ])
+    }
+
+    @Test func utf16KubectlInputWithSurrogatePairEscapes() throws {
+        let text = "a: 1\n---\nb: [\"é\\uD83D\\uDE00\", 😀]\n"
+        let bytes = utf16(text, bigEndian: false)
+        let read = YAMLParser.parseAsKubectl(bytes)
+        #expect(read.error == nil)
+        #expect(read.documents.compactMap(\.root).map { utf16Texts($0, in: bytes, bigEndian: false) } == [
+            ["a: 1", "a", "1"],
+            ["b: [\"é\\uD83D\\uDE00\", 😀]", "b", "[\"é\\uD83D\\uDE00\", 😀]", "\"é\\uD83D\\uDE00\"", "😀"],
+        ])
+        #expect(read.documents.last?.root?["b"]?.sequence?.first?.scalar?.value == "é😀")
+    }
+
     @Test func kubectlJSONStreamWithSurrogatePairs() throws {
         let source = #"{"a": [1, 2]}  {"b": "é\uD83D\uDE00", "c": {}}"# + "\n"
         let read = YAMLParser.parseAsKubectl(Array(source.utf8))
