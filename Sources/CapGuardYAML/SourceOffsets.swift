@@ -19,7 +19,8 @@ struct SourceOffsets {
     /// Where each rewritten escape starts in `text`, in text order.
     private let rewrittenOffsets: [Int]
     private let origin: Origin
-    /// The last index converted and its offset in `text`, since marks mostly come in text order.
+    /// The last index converted and its offset in `text`: marks come in text order, so converting them all
+    /// walks the text once; the cursor walks back as well, so that no order costs more than the distance.
     private var cursor: (index: Int, offset: Int)
 
     init(text: UnsafeBufferPointer<UInt8>, rewrittenOffsets: [Int], origin: Origin) {
@@ -55,7 +56,10 @@ struct SourceOffsets {
     }
 
     private mutating func textOffset(ofIndex index: Int) -> Int {
-        if index < cursor.index { cursor = (0, firstOffset) }
+        while cursor.index > index, cursor.offset > firstOffset {
+            cursor.offset -= widthOfCharacter(before: cursor.offset)
+            cursor.index -= 1
+        }
         while cursor.index < index, cursor.offset < text.count {
             cursor.offset = min(cursor.offset + characterWidth(at: cursor.offset), text.count)
             cursor.index += 1
@@ -66,13 +70,28 @@ struct SourceOffsets {
     private func original(_ textOffset: Int) -> Int {
         var offset = textOffset
         if !rewrittenOffsets.isEmpty {
-            offset += SurrogatePairEscapes.savedLength * rewrittenOffsets.count { $0 < textOffset }
+            offset += SurrogatePairEscapes.savedLength * rewritesBefore(textOffset)
         }
         offset += origin.base
         if let transcoded = origin.transcodedOffsets {
             offset = transcoded[min(offset, transcoded.count - 1)]
         }
         return offset
+    }
+
+    /// How many rewritten escapes start before `textOffset`, found by bisection: a JSON file may hold
+    /// millions of escapes, and every node asks.
+    private func rewritesBefore(_ textOffset: Int) -> Int {
+        var low = 0, high = rewrittenOffsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if rewrittenOffsets[middle] < textOffset {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low
     }
 
     private func characterWidth(at offset: Int) -> Int {
@@ -85,6 +104,17 @@ struct SourceOffsets {
             }
         }
         return (0xD800..<0xDC00).contains(unit(at: offset)) ? 4 : 2
+    }
+
+    private func widthOfCharacter(before offset: Int) -> Int {
+        guard utf16BigEndian != nil else {
+            var start = offset - 1
+            while start > firstOffset, text[start] & 0xC0 == 0x80 { start -= 1 }
+            return offset - start
+        }
+        let isPair = offset - 4 >= firstOffset && (0xDC00..<0xE000).contains(unit(at: offset - 2))
+            && (0xD800..<0xDC00).contains(unit(at: offset - 4))
+        return isPair ? 4 : 2
     }
 
     private func unit(at offset: Int) -> UInt32 {

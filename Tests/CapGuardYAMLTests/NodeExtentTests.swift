@@ -177,6 +177,19 @@ import Testing
         #expect(root["b"]?["c"]?.sequence?[1].mark == YAMLMark(line: 4, column: 10))
     }
 
+    @Test(arguments: [false, true])
+    func characterIndexesConvertInAnyOrder(utf16 isUTF16: Bool) {
+        let text = "\u{FEFF}aé😀\r\n名b"
+        let bytes = isUTF16 ? utf16(String(text.dropFirst()), bigEndian: true) : Array(text.utf8)
+        let expected = isUTF16 ? [2, 4, 6, 10, 12, 14, 16, 18] : [3, 4, 6, 10, 11, 12, 15, 16]
+        bytes.withUnsafeBufferPointer { buffer in
+            var offsets = SourceOffsets(text: buffer, rewrittenOffsets: [], origin: SourceOffsets.Origin())
+            for index in [7, 0, 3, 2, 6, 1, 5, 4, 0, 7] {
+                #expect(offsets.offset(ofIndex: index) == expected[index], "index \(index)")
+            }
+        }
+    }
+
     private func text(of node: YAMLNode, in source: String) -> String {
         String(decoding: Array(source.utf8)[node.extent], as: UTF8.self)
     }
