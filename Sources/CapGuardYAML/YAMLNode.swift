@@ -27,11 +27,6 @@ public struct YAMLNode: Sendable, Hashable {
     }
 
     public let content: Content
-    // The two one-byte properties follow `content` so that they take its padding, not more memory per node.
-    /// Block or flow for a mapping or a sequence; nil for a scalar, whose style is in `scalar`.
-    public let collectionStyle: CollectionStyle?
-    /// True for the copy that stands where an alias (`*name`) was written.
-    public let isAlias: Bool
     /// Where the node starts.
     public let mark: YAMLMark
     /// The explicit tag in its resolved form, such as `tag:yaml.org,2002:str` for `!!str`; nil if none was written.
@@ -40,6 +35,10 @@ public struct YAMLNode: Sendable, Hashable {
     /// decoding), anchor and tag included. A block scalar ends at its last character that is not white space, a
     /// block collection with its last entry, so that neither takes in the line breaks and comments after it.
     public let extent: Range<Int>
+    /// Block or flow for a mapping or a sequence; nil for a scalar, whose style is in `scalar`.
+    public let collectionStyle: CollectionStyle?
+    /// True for the copy that stands where an alias (`*name`) was written.
+    public let isAlias: Bool
 
     public init(_ content: Content, mark: YAMLMark, tag: String? = nil, extent: Range<Int>,
                 collectionStyle: CollectionStyle? = nil, isAlias: Bool = false) {
