@@ -107,6 +107,7 @@ let package = Package(
                 "CapGuardTLS",
                 "COpenSSL",
                 "COpenSSLShims",
+                "CapGuardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

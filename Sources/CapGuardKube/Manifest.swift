@@ -78,10 +78,13 @@ public enum ManifestParser {
             }
             // Written after the item's own pairs, so that they win as kubectl's SetKind and SetAPIVersion do.
             let typed = pairs + [("kind", itemKind), ("apiVersion", itemAPIVersion)].map { key, value in
-                YAMLNode.Pair(key: YAMLNode(.scalar(YAMLScalar(value: key, style: .doubleQuoted)), mark: item.mark),
-                              value: YAMLNode(.scalar(YAMLScalar(value: value, style: .doubleQuoted)), mark: item.mark))
+                YAMLNode.Pair(key: YAMLNode(.scalar(YAMLScalar(value: key, style: .doubleQuoted)), mark: item.mark,
+                                        extent: item.extent),
+                              value: YAMLNode(.scalar(YAMLScalar(value: value, style: .doubleQuoted)), mark: item.mark,
+                                              extent: item.extent))
             }
-            append(YAMLNode(.mapping(typed), mark: item.mark, tag: item.tag), source: source, into: &parsed)
+            append(YAMLNode(.mapping(typed), mark: item.mark, tag: item.tag, extent: item.extent,
+                            collectionStyle: item.collectionStyle), source: source, into: &parsed)
         }
     }
 

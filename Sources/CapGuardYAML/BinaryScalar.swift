@@ -13,7 +13,8 @@ enum BinaryScalar {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw YAMLError(message: "a !!binary value that is not UTF-8 text once decoded", mark: node.mark)
         }
-        return YAMLNode(.scalar(YAMLScalar(value: text, style: .doubleQuoted)), mark: node.mark, tag: CoreTag.str)
+        return YAMLNode(.scalar(YAMLScalar(value: text, style: .doubleQuoted)), mark: node.mark, tag: CoreTag.str,
+                        extent: node.extent)
     }
 
     /// Standard base64 with padding, as Go's `base64.StdEncoding` reads it: line breaks are skipped,

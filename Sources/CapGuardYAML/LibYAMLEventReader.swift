@@ -8,9 +8,11 @@ struct LibYAMLEventReader: ~Copyable {
     private(set) var rewrites: EscapeRewrites
     /// Lines before the input in its file, when the input is one piece of a larger text.
     private let lineOffset: Int
+    private var offsets: SourceOffsets
 
     /// `input` must stay valid for the reader's lifetime; `baseAddress` must not be nil.
-    init(input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites, lineOffset: Int) throws(YAMLError) {
+    init(input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites, lineOffset: Int,
+         origin: SourceOffsets.Origin) throws(YAMLError) {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         guard yaml_parser_initialize(parser) != 0 else {
             parser.deallocate()
@@ -21,6 +23,7 @@ struct LibYAMLEventReader: ~Copyable {
         self.input = input
         self.rewrites = rewrites
         self.lineOffset = lineOffset
+        offsets = SourceOffsets(text: input, rewrittenOffsets: rewrites.offsets, origin: origin)
     }
 
     deinit {
@@ -43,7 +46,9 @@ struct LibYAMLEventReader: ~Copyable {
         case YAML_DOCUMENT_END_EVENT:
             return .documentEnd
         case YAML_ALIAS_EVENT:
-            return .alias(anchor: string(event.data.alias.anchor) ?? "", mark: mark(event.start_mark))
+            let start = offsets.offset(ofIndex: event.start_mark.index)
+            return .alias(anchor: string(event.data.alias.anchor) ?? "", mark: mark(event.start_mark),
+                          extent: start..<offsets.offset(ofIndex: event.end_mark.index))
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             let style = Self.style(data.style)
@@ -51,30 +56,34 @@ struct LibYAMLEventReader: ~Copyable {
                 rewrites.noteDoubleQuotedScalar(from: position(event.start_mark), to: position(event.end_mark))
             }
             let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
-            return .scalar(YAMLScalar(value: value, style: style),
-                           properties(event.start_mark, tag: data.tag, anchor: data.anchor))
+            let properties = properties(event.start_mark, tag: data.tag, anchor: data.anchor)
+            let end = style == .literal || style == .folded
+                ? offsets.offset(trimmingWhiteSpaceBefore: event.end_mark.index, notBefore: event.start_mark.index)
+                : offsets.offset(ofIndex: event.end_mark.index)
+            return .scalar(YAMLScalar(value: value, style: style), properties, end: end)
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             var properties = properties(event.start_mark, tag: data.tag, anchor: data.anchor)
             properties.isFlow = data.style == YAML_FLOW_SEQUENCE_STYLE
             return .sequenceStart(properties)
         case YAML_SEQUENCE_END_EVENT:
-            return .sequenceEnd
+            return .sequenceEnd(end: offsets.offset(ofIndex: event.end_mark.index))
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
             var properties = properties(event.start_mark, tag: data.tag, anchor: data.anchor)
             properties.isFlow = data.style == YAML_FLOW_MAPPING_STYLE
             return .mappingStart(properties)
         case YAML_MAPPING_END_EVENT:
-            return .mappingEnd
+            return .mappingEnd(end: offsets.offset(ofIndex: event.end_mark.index))
         default:
             throw YAMLError(message: "unexpected event from the YAML parser", mark: mark(event.start_mark))
         }
     }
 
-    private func properties(_ start: yaml_mark_t, tag: UnsafeMutablePointer<yaml_char_t>?,
-                            anchor: UnsafeMutablePointer<yaml_char_t>?) -> ParseEvent.NodeProperties {
-        ParseEvent.NodeProperties(mark: mark(start), tag: string(tag), anchor: string(anchor))
+    private mutating func properties(_ start: yaml_mark_t, tag: UnsafeMutablePointer<yaml_char_t>?,
+                                     anchor: UnsafeMutablePointer<yaml_char_t>?) -> ParseEvent.NodeProperties {
+        ParseEvent.NodeProperties(mark: mark(start), start: offsets.offset(ofIndex: start.index), tag: string(tag),
+                                  anchor: string(anchor))
     }
 
     private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

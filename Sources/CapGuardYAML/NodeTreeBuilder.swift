@@ -70,13 +70,14 @@ struct NodeTreeBuilder {
             anchors = [:]
         case .documentEnd:
             documents.append(YAMLDocument(root: root, mark: documentMark))
-        case .alias(let name, let mark):
-            try expandAlias(name, at: mark)
-        case .scalar(let scalar, let properties):
+        case .alias(let name, let mark, let extent):
+            try expandAlias(name, at: mark, extent: extent)
+        case .scalar(let scalar, let properties, let end):
             nodeCount += 1
             try rules.checkTag(properties.tag, of: .scalar, at: properties.mark)
             try rules.checkPlainScalar(scalar, inFlowCollection: open.last?.properties.isFlow ?? false, at: properties.mark)
-            let node = try BinaryScalar.decodingIfTagged(YAMLNode(.scalar(scalar), mark: properties.mark, tag: properties.tag))
+            let node = try BinaryScalar.decodingIfTagged(YAMLNode(.scalar(scalar), mark: properties.mark, tag: properties.tag,
+                                                                  extent: properties.start..<end))
             let isEmptyDocument = open.isEmpty && scalar.value.isEmpty && scalar.style == .plain
                 && properties.tag == nil && properties.anchor == nil
             if isEmptyDocument { return }
@@ -85,8 +86,8 @@ struct NodeTreeBuilder {
             try openCollection(isMapping: false, properties)
         case .mappingStart(let properties):
             try openCollection(isMapping: true, properties)
-        case .sequenceEnd, .mappingEnd:
-            try closeCollection()
+        case .sequenceEnd(let end), .mappingEnd(let end):
+            try closeCollection(end: end)
         }
     }
 
@@ -100,8 +101,13 @@ struct NodeTreeBuilder {
         nodeCount += 1
     }
 
-    private mutating func closeCollection() throws(YAMLError) {
+    /// `end` is where libyaml ends the collection: after its closing bracket, or for a block collection at
+    /// the next token, past the comments and line breaks that follow its last entry, where it ends instead.
+    private mutating func closeCollection(end: Int) throws(YAMLError) {
         let collection = open.removeLast()
+        let style: YAMLNode.CollectionStyle = collection.properties.isFlow ? .flow : .block
+        let lastEntryEnd = children.count > collection.firstChild ? children[children.count - 1].extent.upperBound : end
+        let extent = collection.properties.start..<(style == .flow ? end : lastEntryEnd)
         let content: YAMLNode.Content
         if collection.isMapping {
             var pairs: [YAMLNode.Pair] = []
@@ -114,12 +120,13 @@ struct NodeTreeBuilder {
             content = .sequence(Array(children[collection.firstChild...]))
         }
         children.removeSubrange(collection.firstChild...)
-        let node = YAMLNode(content, mark: collection.properties.mark, tag: collection.properties.tag)
+        let node = YAMLNode(content, mark: collection.properties.mark, tag: collection.properties.tag, extent: extent,
+                            collectionStyle: style)
         try add(node, size: nodeCount - collection.nodeCountBefore, height: collection.childHeight + 1,
             anchor: collection.properties.anchor)
     }
 
-    private mutating func expandAlias(_ name: String, at mark: YAMLMark) throws(YAMLError) {
+    private mutating func expandAlias(_ name: String, at mark: YAMLMark, extent: Range<Int>) throws(YAMLError) {
         // The anchor of an enclosing node is the latest one, even over an earlier node of the same name,
         // as go-yaml (and so kubectl) reads it: such an alias is a cycle.
         guard !open.contains(where: { $0.properties.anchor == name }) else {
@@ -143,7 +150,7 @@ struct NodeTreeBuilder {
             throw YAMLError(message: MergeKeys.notMergeableMessage, mark: mark)
         }
         nodeCount += anchored.size
-        try add(anchored.node, size: anchored.size, height: anchored.height, anchor: nil)
+        try add(anchored.node.aliased(at: extent), size: anchored.size, height: anchored.height, anchor: nil)
     }
 
     private mutating func add(_ node: consuming YAMLNode, size: Int, height: Int, anchor: String?) throws(YAMLError) {

@@ -2,6 +2,8 @@
 enum ParseEvent {
     struct NodeProperties {
         let mark: YAMLMark
+        /// Byte offset in the whole input where the node starts, at its anchor or tag if it has one.
+        let start: Int
         let tag: String?
         let anchor: String?
         /// For a collection, whether it is written in flow style (`[a]`, `{a: b}`).
@@ -12,10 +14,12 @@ enum ParseEvent {
     case streamEnd
     case documentStart(YAMLMark)
     case documentEnd
-    case alias(anchor: String, mark: YAMLMark)
-    case scalar(YAMLScalar, NodeProperties)
+    case alias(anchor: String, mark: YAMLMark, extent: Range<Int>)
+    /// `end` is the byte offset in the whole input after the scalar's last character that is not white space.
+    case scalar(YAMLScalar, NodeProperties, end: Int)
     case sequenceStart(NodeProperties)
-    case sequenceEnd
+    /// `end` is the byte offset after the closing bracket of a flow collection; a block collection has none.
+    case sequenceEnd(end: Int)
     case mappingStart(NodeProperties)
-    case mappingEnd
+    case mappingEnd(end: Int)
 }

@@ -53,10 +53,12 @@ struct SurrogatePairEscapes {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(input.count)
         var positions: [TextPosition] = []
+        var offsets: [Int] = []
         var copiedUpTo = 0
         var savedOnLine = (line: -1, columns: 0)
         for occurrence in chosen {
             bytes.append(contentsOf: input[copiedUpTo..<occurrence.offset])
+            offsets.append(bytes.count)
             bytes.append(contentsOf: "\\U".utf8)
             bytes.append(contentsOf: hexDigits(occurrence.scalar))
             copiedUpTo = occurrence.offset + pairLength
@@ -69,7 +71,7 @@ struct SurrogatePairEscapes {
             savedOnLine.columns += savedLength
         }
         bytes.append(contentsOf: input[copiedUpTo...])
-        return (bytes, EscapeRewrites(positions: positions))
+        return (bytes, EscapeRewrites(positions: positions, offsets: offsets))
     }
 
     private static func hexDigits(_ scalar: UInt32) -> [UInt8] {
@@ -102,14 +104,17 @@ struct SurrogatePairEscapes {
 struct EscapeRewrites {
     /// Where each rewritten escape starts in the rewritten text, in text order.
     private let positions: [TextPosition]
+    /// Byte offset of each rewritten escape in the rewritten text, in text order.
+    let offsets: [Int]
     private let rewrittenColumnsByLine: [Int: [Int]]
     private var nextUnchecked = 0
     private(set) var confirmedIndices: [Int] = []
 
-    static let none = EscapeRewrites(positions: [])
+    static let none = EscapeRewrites(positions: [], offsets: [])
 
-    init(positions: [TextPosition]) {
+    init(positions: [TextPosition], offsets: [Int]) {
         self.positions = positions
+        self.offsets = offsets
         rewrittenColumnsByLine = Dictionary(grouping: positions, by: \.line).mapValues { $0.map(\.column) }
     }
 

@@ -1,9 +1,15 @@
-/// A node of a parsed YAML document: a scalar, a sequence or a mapping, with where it was written.
+/// A node of a parsed YAML document: a scalar, a sequence or a mapping, with where and how it was written.
 ///
 /// Aliases are already replaced by copies of the nodes they name, merge keys (`<<`) are already
 /// resolved and `!!binary` scalars decoded, so consumers never meet any of them. A copy made for an alias keeps the mark of the anchored
-/// node, which is where its text actually is.
+/// node, which is where its content is written, but its extent is the alias itself (`*name`), which is what an edit
+/// of that place in the text must replace.
 public struct YAMLNode: Sendable, Hashable {
+    /// How a mapping or a sequence is written: indented lines, or between brackets (`[a]`, `{a: b}`).
+    public enum CollectionStyle: Sendable, Hashable {
+        case block, flow
+    }
+
     public struct Pair: Sendable, Hashable {
         public let key: YAMLNode
         public let value: YAMLNode
@@ -25,11 +31,40 @@ public struct YAMLNode: Sendable, Hashable {
     public let mark: YAMLMark
     /// The explicit tag in its resolved form, such as `tag:yaml.org,2002:str` for `!!str`; nil if none was written.
     public let tag: String?
+    /// Byte offsets of the node's text in the input as it was handed to the parser (the whole file, before any
+    /// decoding), anchor and tag included. A block scalar ends at its last character that is not white space, a
+    /// block collection with its last entry, so that neither takes in the line breaks and comments after it.
+    public let extent: Range<Int>
+    /// Block or flow for a mapping or a sequence; nil for a scalar, whose style is in `scalar`.
+    public let collectionStyle: CollectionStyle?
+    /// True for the copy that stands where an alias (`*name`) was written.
+    public let isAlias: Bool
 
-    public init(_ content: Content, mark: YAMLMark, tag: String? = nil) {
+    public init(_ content: Content, mark: YAMLMark, tag: String? = nil, extent: Range<Int>,
+                collectionStyle: CollectionStyle? = nil, isAlias: Bool = false) {
         self.content = content
         self.mark = mark
         self.tag = tag
+        self.extent = extent
+        self.collectionStyle = collectionStyle
+        self.isAlias = isAlias
+    }
+
+    /// Nodes are equal when they read the same from the same mark: where and how the text is laid out is left
+    /// out, so that an alias's copy equals the node it names.
+    public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
+        lhs.content == rhs.content && lhs.mark == rhs.mark && lhs.tag == rhs.tag
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(content)
+        hasher.combine(mark)
+        hasher.combine(tag)
+    }
+
+    /// This node as an alias written at `extent` shows it.
+    func aliased(at extent: Range<Int>) -> YAMLNode {
+        YAMLNode(content, mark: mark, tag: tag, extent: extent, collectionStyle: collectionStyle, isAlias: true)
     }
 
     public var scalar: YAMLScalar? {

@@ -21,13 +21,16 @@ public enum YAMLParser {
     }
 
     static func parseAsKubectl(_ bytes: [UInt8], limits: NodeTreeBuilder.Limits) -> KubectlDocuments {
-        utf8DecodingUTF16(bytes).withUnsafeBufferPointer { input in
+        let decoded = utf8DecodingUTF16(bytes)
+        return decoded.bytes.withUnsafeBufferPointer { input in
             let splitter = KubectlStreamSplitter(input)
             var result = KubectlDocuments(documents: [], error: nil)
             var expandedNodes = 0
             for piece in splitter.pieces {
                 do throws(YAMLError) {
-                    let context = Context(limits: limits, rules: .kubectl, lineOffset: piece.lineOffset,
+                    let origin = SourceOffsets.Origin(base: piece.range.lowerBound,
+                                                      transcodedOffsets: decoded.originalOffsets)
+                    let context = Context(limits: limits, rules: .kubectl, lineOffset: piece.lineOffset, origin: origin,
                                           expandedNodes: expandedNodes)
                     let parsed = try parse(UnsafeBufferPointer(rebasing: input[piece.range]), context)
                     // go-yaml reads only the first document of what kubectl hands it.
@@ -50,15 +53,16 @@ public enum YAMLParser {
 
     /// kubectl decodes UTF-16 text (after its byte order mark) to UTF-8 before it looks for separators,
     /// so `---` lines of a UTF-16 file separate too. A UTF-8 byte order mark stays: for kubectl,
-    /// `\u{FEFF}---#x` on the first line is not a separator.
-    static func utf8DecodingUTF16(_ bytes: [UInt8]) -> [UInt8] {
+    /// `\u{FEFF}---#x` on the first line is not a separator. For decoded text, `originalOffsets` holds for each
+    /// byte, and for the end, the offset in `bytes` of the character it belongs to.
+    static func utf8DecodingUTF16(_ bytes: [UInt8]) -> (bytes: [UInt8], originalOffsets: [Int]?) {
         let isBigEndian: Bool
         if bytes.starts(with: [0xFE, 0xFF]) {
             isBigEndian = true
         } else if bytes.starts(with: [0xFF, 0xFE]) {
             isBigEndian = false
         } else {
-            return bytes
+            return (bytes, nil)
         }
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)
@@ -68,10 +72,35 @@ public enum YAMLParser {
             units.append(isBigEndian ? first << 8 | second : second << 8 | first)
             index += 2
         }
+        var utf8: [UInt8] = []
+        var originalOffsets: [Int] = []
+        utf8.reserveCapacity(units.count)
+        originalOffsets.reserveCapacity(units.count)
+        func append(_ scalar: Unicode.Scalar, from offset: Int) {
+            let encoded = UTF8.encode(scalar)!
+            utf8.append(contentsOf: encoded)
+            originalOffsets.append(contentsOf: repeatElement(offset, count: encoded.count))
+        }
+        // Ill-formed units become U+FFFD, as String(decoding:as:) and Go's decoder make them.
+        var iterator = units.makeIterator()
+        var parser = UTF16.ForwardParser()
+        var unitOffset = 0
+        parsing: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                append(UTF16.decode(encoded), from: 2 + 2 * unitOffset)
+                unitOffset += encoded.count
+            case .error(let length):
+                append("\u{FFFD}", from: 2 + 2 * unitOffset)
+                unitOffset += length
+            case .emptyInput:
+                break parsing
+            }
+        }
         // An odd last byte is half a character; Go's decoder turns it into U+FFFD as well.
-        var text = String(decoding: units, as: UTF16.self)
-        if index < bytes.count { text.append("\u{FFFD}") }
-        return Array(text.utf8)
+        if index < bytes.count { append("\u{FFFD}", from: index) }
+        originalOffsets.append(bytes.count)
+        return (utf8, originalOffsets)
     }
 
     static func parse(_ text: String, limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {
@@ -89,7 +118,8 @@ public enum YAMLParser {
 
     private static func parse(_ input: UnsafeBufferPointer<UInt8>,
                               limits: NodeTreeBuilder.Limits) throws(YAMLError) -> [YAMLDocument] {
-        try parse(input, Context(limits: limits, rules: .yaml, lineOffset: 0, expandedNodes: 0)).documents
+        try parse(input, Context(limits: limits, rules: .yaml, lineOffset: 0, origin: SourceOffsets.Origin(),
+                                 expandedNodes: 0)).documents
     }
 
     private static func parse(_ input: UnsafeBufferPointer<UInt8>, _ context: Context) throws(YAMLError) -> Parsed {
@@ -128,6 +158,7 @@ public enum YAMLParser {
         let limits: NodeTreeBuilder.Limits
         let rules: ReadingRules
         let lineOffset: Int
+        let origin: SourceOffsets.Origin
         /// Nodes aliases added in the pieces of the file before this one.
         let expandedNodes: Int
     }
@@ -139,7 +170,8 @@ public enum YAMLParser {
 
     private static func parsed(in input: UnsafeBufferPointer<UInt8>, rewrites: EscapeRewrites,
                                _ context: Context) throws(YAMLError) -> (parsed: Parsed, rewrites: EscapeRewrites) {
-        var reader = try LibYAMLEventReader(input: input, rewrites: rewrites, lineOffset: context.lineOffset)
+        var reader = try LibYAMLEventReader(input: input, rewrites: rewrites, lineOffset: context.lineOffset,
+                                            origin: context.origin)
         let (documents, expandedNodes) = try NodeTreeBuilder.documents(from: &reader, limits: context.limits, rules: context.rules,
                                                                         expandedNodes: context.expandedNodes)
         return (Parsed(documents: documents, expandedNodes: expandedNodes), reader.rewrites)

@@ -29,13 +29,8 @@ struct LargeReviewMemoryTests {
         #expect(memory.peakIsWithin(100 << 20), "VmHWM \(memory.peakResidentBytes / 1024) KiB")
 
         // The log is written off the request path: wait for the line, then read it.
-        let deadline = Date().addingTimeInterval(10)
-        var line: [String: Any]?
-        while line == nil, Date() < deadline {
-            line = server.logLines.first { $0["uid"] != nil }
-            if line == nil { Thread.sleep(forTimeInterval: 0.02) }
-        }
-        let admission = try #require(line, "no admission log line")
+        try waitUntil({ server.logLines.contains { $0["uid"] != nil } }, "no admission log line")
+        let admission = try #require(server.logLines.first { $0["uid"] != nil }, "no admission log line")
         #expect(admission["decision"] as? String == "denied")
         #expect(admission["violationCount"] as? String == "75000")
         #expect((admission["violations"] as? [String])?.last?.hasSuffix("more violations") == true)

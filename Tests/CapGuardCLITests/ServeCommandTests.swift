@@ -95,7 +95,7 @@ struct ServeCommandTests {
         let server = try ServeProcess(["--config", directory.path, "--reload-interval", "0.05"])
         defer { server.terminate() }
         try directory.update("mode: audit\nallowedCapabilities: [SYS_ADMINN]\n")
-        try waitFor { server.logLines.contains { $0["message"] as? String == "policy reload rejected; the last good policy keeps serving" } }
+        try waitUntil { server.logLines.contains { $0["message"] as? String == "policy reload rejected; the last good policy keeps serving" } }
         let denied = try Curl.post(port: server.port, "/validate", try Fixtures.body("pod-create-no-drop.json"))
         #expect(denied.review?["allowed"] as? Bool == false)
         #expect(try Curl.get(port: server.port, "/readyz").status == 200)
@@ -105,7 +105,7 @@ struct ServeCommandTests {
         #expect(metrics.contains("capguard_policy_generation 1\n"))
 
         try directory.update("mode: audit\n")
-        try waitFor { server.logLines.contains { $0["message"] as? String == "policy reloaded" } }
+        try waitUntil { server.logLines.contains { $0["message"] as? String == "policy reloaded" } }
         let audited = try Curl.post(port: server.port, "/validate", try Fixtures.body("pod-create-no-drop.json"))
         #expect(audited.review?["allowed"] as? Bool == true)
         metrics = try Curl.get(port: server.port, "/metrics").text
@@ -113,13 +113,6 @@ struct ServeCommandTests {
         #expect(metrics.contains("capguard_policy_last_reload_rejected 0"))
     }
 
-    private func waitFor(_ condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(10)
-        while !condition() {
-            try #require(Date() < deadline, "condition not met within 10 s")
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-    }
 
     @Test func theBufferedRequestBytesFlagSetsTheBudgetAcrossConnections() throws {
         let server = try ServeProcess(["--max-body-bytes", "100000", "--max-buffered-request-bytes", "200000"])

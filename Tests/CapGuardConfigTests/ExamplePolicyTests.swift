@@ -2,12 +2,11 @@ import Foundation
 import Testing
 import CapGuardPolicy
 import CapGuardConfig
+import CapGuardTestSupport
 
 @Suite("The example policies in examples/policies")
 struct ExamplePolicyTests {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples/policies")
+    static let directory = Fixtures.repository.appendingPathComponent("examples/policies")
 
     @Test func defaultExampleIsTheEmbeddedDefault() throws {
         #expect(try LoadedPolicy.load(path: Self.directory.appendingPathComponent("default.yaml").path).policies == .default)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import CapGuardPolicy
+import CapGuardTestSupport
 @testable import CapGuardKube
 
 func decodeReview(_ data: Data) throws -> AdmissionReview {
@@ -37,7 +38,7 @@ struct CapturedReviewTests {
 
     @Test("decision under the default policy", arguments: expectations)
     func decision(_ expectation: Expectation) throws {
-        let review = try decodeReview(Fixtures.apiserver(expectation.file))
+        let review = try decodeReview(Fixtures.body(expectation.file))
         let request = try #require(review.request)
         let outcome = AdmissionReviewer(policies: .default).review(request)
         #expect(outcome.decision == expectation.decision)
@@ -54,33 +55,33 @@ struct CapturedReviewTests {
     }
 
     @Test func ephemeralDenialNamesTheDebuggerAndTheRestrictedProfile() throws {
-        let request = try #require(try decodeReview(Fixtures.apiserver("pod-update-ephemeral-kubectl-debug-legacy.json")).request)
+        let request = try #require(try decodeReview(Fixtures.body("pod-update-ephemeral-kubectl-debug-legacy.json")).request)
         let message = try #require(AdmissionReviewer(policies: .default).review(request).response.status?.message)
         #expect(message.hasPrefix(#"Pod capguard-e2e-7896/good: ephemeral container "debugger-sdv56" (spec.ephemeralContainers[0]) must drop ALL capabilities"#))
         #expect(message.contains("--profile=restricted"))
     }
 
     @Test func deploymentDenialUsesTheTemplatePath() throws {
-        let request = try #require(try decodeReview(Fixtures.apiserver("deployment-create-adds-sys-admin.json")).request)
+        let request = try #require(try decodeReview(Fixtures.body("deployment-create-adds-sys-admin.json")).request)
         let message = try #require(AdmissionReviewer(policies: .default).review(request).response.status?.message)
         #expect(message.contains("(spec.template.spec.containers[0]) adds SYS_ADMIN, which is not allowed (allowed: NET_BIND_SERVICE, CHOWN, SETUID, SETGID)"))
     }
 
     @Test func cronJobDenialUsesTheJobTemplatePath() throws {
-        let request = try #require(try decodeReview(Fixtures.apiserver("cronjob-create-no-drop.json")).request)
+        let request = try #require(try decodeReview(Fixtures.body("cronjob-create-no-drop.json")).request)
         let message = try #require(AdmissionReviewer(policies: .default).review(request).response.status?.message)
         #expect(message.contains("(spec.jobTemplate.spec.template.spec.containers[0]) must drop ALL"))
     }
 
     @Test func updatesAllowedForOldViolationsStillWarn() throws {
-        let request = try #require(try decodeReview(Fixtures.apiserver("pod-update-label-noncompliant.json")).request)
+        let request = try #require(try decodeReview(Fixtures.body("pod-update-label-noncompliant.json")).request)
         let response = AdmissionReviewer(policies: .default).review(request).response
         #expect(response.allowed)
         #expect(response.warnings == ["spec.containers[0].securityContext.capabilities.drop: must include ALL"])
     }
 
     @Test func auditModeAllowsAndReports() throws {
-        let request = try #require(try decodeReview(Fixtures.apiserver("pod-create-two-violations.json")).request)
+        let request = try #require(try decodeReview(Fixtures.body("pod-create-two-violations.json")).request)
         for outcome in [
             AdmissionReviewer(policies: .default).review(request, forceAudit: true),
             AdmissionReviewer(policies: PolicySet(base: Policy(mode: .audit))).review(request),
@@ -99,7 +100,7 @@ struct CapturedReviewTests {
     }
 
     @Test func deleteAndConnectAreAllowed() throws {
-        var request = try #require(try decodeReview(Fixtures.apiserver("pod-create-no-drop.json")).request)
+        var request = try #require(try decodeReview(Fixtures.body("pod-create-no-drop.json")).request)
         for operation in ["DELETE", "CONNECT"] {
             request.operation = operation
             let outcome = AdmissionReviewer(policies: .default).review(request)
@@ -109,7 +110,7 @@ struct CapturedReviewTests {
     }
 
     @Test func updateThatAddsAViolationIsDenied() throws {
-        var request = try #require(try decodeReview(Fixtures.apiserver("pod-update-label-noncompliant.json")).request)
+        var request = try #require(try decodeReview(Fixtures.body("pod-update-label-noncompliant.json")).request)
         request.object?.podSpec?.containers[0].securityContext = SecurityContext(
             privileged: true, capabilities: nil)
         let outcome = AdmissionReviewer(policies: .default).review(request)
@@ -123,7 +124,7 @@ struct CapturedReviewTests {
 @Suite("Exemptions and namespace overrides in admission")
 struct AdmissionPolicySetTests {
     func request(_ file: String) throws -> AdmissionRequest {
-        try #require(try decodeReview(Fixtures.apiserver(file)).request)
+        try #require(try decodeReview(Fixtures.body(file)).request)
     }
 
     @Test func exemptNamespaceUserAndGroup() throws {
@@ -163,7 +164,7 @@ struct AdmissionPolicySetTests {
 struct BoundedReviewTests {
     /// The captured no-drop Pod review, its container adding `names`.
     func request(adding names: [String], mode: EnforcementMode = .enforce) throws -> AdmissionOutcome {
-        var review = try #require(try JSONSerialization.jsonObject(with: Fixtures.apiserver("pod-create-no-drop.json")) as? [String: Any])
+        var review = try #require(try JSONSerialization.jsonObject(with: Fixtures.body("pod-create-no-drop.json")) as? [String: Any])
         var request = review["request"] as! [String: Any], object = request["object"] as! [String: Any]
         var spec = object["spec"] as! [String: Any], containers = spec["containers"] as! [[String: Any]]
         containers[0]["securityContext"] = ["capabilities": ["drop": ["ALL"], "add": names]]

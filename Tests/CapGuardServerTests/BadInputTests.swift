@@ -1,4 +1,5 @@
 import CapGuardServer
+import CapGuardTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -106,7 +107,7 @@ struct BadInputTests {
             #expect(client.waitForClose())
             try waitUntil { server.statistics.tlsHandshakeFailures == 1 }
             try waitUntil { logs.contains("TLS handshake failed") }
-            let line = try #require(logs.all.first { $0.contains("TLS handshake failed") })
+            let line = try #require(logs.lines.first { $0.contains("TLS handshake failed") })
             #expect(line.contains("\"peer\":\"127.0.0.1:"))
             #expect(line.contains("\"reason\""))
         }

@@ -1,4 +1,5 @@
 import CapGuardServer
+import CapGuardTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import COpenSSL
 import CapGuardServer
+import CapGuardTestSupport
 import Foundation
 import Testing
 

@@ -14,8 +14,7 @@ public enum Curl {
     /// Sends each request (path and body) and returns the responses in order; `parallel` > 1 sends them
     /// concurrently over reused connections.
     public static func send(port: Int, _ requests: [(path: String, body: Data?)], parallel: Int = 1) throws -> [Response] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-curl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.url(prefix: "capguard-curl")
         defer { try? FileManager.default.removeItem(at: directory) }
         var config = ""
         for (index, request) in requests.enumerated() {
@@ -35,16 +34,9 @@ public enum Curl {
         try Data(config.dropFirst("next\n".count).utf8).write(to: configFile)
         var arguments = ["--config", configFile.path]
         if parallel > 1 { arguments = ["--parallel", "--parallel-max", "\(parallel)"] + arguments }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = Command.run("/usr/bin/curl", arguments).standardOutput
         var statuses: [Int: Int] = [:]
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+        for line in output.split(separator: "\n") {
             let parts = line.split(separator: " ")
             if parts.count == 2, let index = Int(parts[0]), let status = Int(parts[1]) { statuses[index] = status }
         }

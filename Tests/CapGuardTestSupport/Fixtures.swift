@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 
-/// AdmissionReviews captured from a kube-apiserver (Tests/Fixtures/apiserver).
+/// Files of the repository that tests read, above all the AdmissionReviews captured from a kube-apiserver
+/// (Tests/Fixtures/apiserver).
 public enum Fixtures {
-    public static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/apiserver")
-
     public static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static let directory = repository.appendingPathComponent("Tests/Fixtures/apiserver")
 
     public static func review(_ name: String) throws -> [String: Any] {
         let data = try Data(contentsOf: directory.appendingPathComponent(name))

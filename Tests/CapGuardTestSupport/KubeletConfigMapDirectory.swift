@@ -8,8 +8,7 @@ public final class KubeletConfigMapDirectory: Sendable {
     private let version = Mutex(0)
 
     public init(_ policy: String) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-configmap-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        root = TemporaryDirectory.url(prefix: "capguard-configmap")
         try update(policy)
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "..data/policy.yaml")
     }

@@ -10,15 +10,14 @@ public final class ServeProcess {
 
     /// Starts the server and waits until its log says where it listens. `arguments` follow `serve`.
     public init(_ arguments: [String]) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.url(prefix: "capguard-serve")
         output = directory.appendingPathComponent("stdout")
         errors = directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = CapGuardProcess.executable
         process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
-        process.currentDirectoryURL = CapGuardProcess.repository
+        process.currentDirectoryURL = Fixtures.repository
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         process.standardInput = FileHandle.nullDevice

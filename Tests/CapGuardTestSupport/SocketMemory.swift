@@ -6,16 +6,9 @@ public enum SocketMemory {
     /// Bytes received and not yet read, queued to send, and reserved, over every established connection
     /// whose local port is `port`; nil when `ss` cannot be run.
     public static func ofServer(port: Int) -> Int? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ss", "-tmnH", "state", "established", "( sport = :\(port) )"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
+        let result = Command.run("/usr/bin/env", ["ss", "-tmnH", "state", "established", "( sport = :\(port) )"])
+        guard result.status == 0 else { return nil }
+        let output = result.standardOutput
         // skmem:(r<rmem_alloc>,rb<rcvbuf>,t<wmem_alloc>,tb<sndbuf>,f<forward_alloc>,w<wmem_queued>,...);
         // what is sent and not yet acknowledged is in both t and w, so t is left out.
         var total = 0

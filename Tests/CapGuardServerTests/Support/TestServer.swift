@@ -1,23 +1,6 @@
 import CapGuardServer
+import CapGuardTestSupport
 import Logging
-import Synchronization
-
-/// Collects log lines in memory.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var output: JSONLogOutput {
-        JSONLogOutput { [self] line in lines.withLock { $0.append(line) } }
-    }
-
-    var all: [String] {
-        lines.withLock { $0 }
-    }
-
-    func contains(_ text: String) -> Bool {
-        all.contains { $0.contains(text) }
-    }
-}
 
 enum TestServer {
     static let limits = HTTPServerLimits(
@@ -62,7 +45,7 @@ enum TestServer {
         logs: LogCapture = LogCapture(),
         _ body: (HTTPServer) throws -> Result
     ) throws -> Result {
-        var logger = Logger(label: "test") { JSONLogHandler(label: $0, output: logs.output) }
+        var logger = Logger(label: "test") { JSONLogHandler(label: $0, output: JSONLogOutput(write: logs.append)) }
         logger.logLevel = .debug
         let server = try HTTPServer(
             configuration: HTTPServerConfiguration(host: host, port: 0, limits: limits, shutdownGracePeriod: gracePeriod),

@@ -1,14 +1,14 @@
 import Foundation
 
-/// Runs an external program (curl, openssl) and collects what it printed.
-enum Command {
-    struct Result {
-        let status: Int32
-        let standardOutput: String
-        let standardError: String
+/// Runs an external program (curl, openssl, the built capguard) and collects what it printed.
+public enum Command {
+    public struct Result {
+        public let status: Int32
+        public let standardOutput: String
+        public let standardError: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], directory: String? = nil, input: Data? = nil) -> Result {
+    public static func run(_ executable: String, _ arguments: [String], directory: String? = nil, input: Data? = nil) -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : which(executable))
         process.arguments = arguments
@@ -17,19 +17,23 @@ enum Command {
         }
         let output = Pipe()
         let error = Pipe()
-        let standardInput = Pipe()
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = standardInput
+        // The input comes from a file: a pipe could fill up while the program writes, or break if it never reads.
+        let inputDirectory = input.map { _ in TemporaryDirectory.url(prefix: "capguard-input") }
+        defer { inputDirectory.map { try? FileManager.default.removeItem(at: $0) } }
         do {
+            if let input, let inputDirectory {
+                let file = inputDirectory.appendingPathComponent("input")
+                try input.write(to: file)
+                process.standardInput = try FileHandle(forReadingFrom: file)
+            } else {
+                process.standardInput = FileHandle.nullDevice
+            }
             try process.run()
         } catch {
             return Result(status: -1, standardOutput: "", standardError: "\(error)")
         }
-        if let input {
-            standardInput.fileHandleForWriting.write(input)
-        }
-        try? standardInput.fileHandleForWriting.close()
         // Read both pipes while the process runs so neither can fill up and stall it.
         let group = DispatchGroup()
         nonisolated(unsafe) var errorData = Data()
@@ -45,7 +49,7 @@ enum Command {
             standardError: String(decoding: errorData, as: UTF8.self))
     }
 
-    static func which(_ name: String) -> String {
+    public static func which(_ name: String) -> String {
         for directory in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
             return "\(directory)/\(name)"
         }

@@ -3,25 +3,25 @@ import Foundation
 /// Certificates made with the openssl command line for the tests: a root CA, an intermediate that signs
 /// the server certificates (whose files hold the chain), client certificates from the trusted CA and
 /// from another one, an expired certificate and a truncated one.
-struct TestCertificates: Sendable {
-    let directory: String
+public struct TestCertificates: Sendable {
+    public let directory: String
 
-    func path(_ name: String) -> String { directory + "/" + name }
+    public func path(_ name: String) -> String { directory + "/" + name }
 
-    var caFile: String { path("ca.pem") }
-    var serverCertificate: String { path("server.pem") }
-    var serverKey: String { path("server.key") }
-    var rotatedCertificate: String { path("rotated.pem") }
-    var rotatedKey: String { path("rotated.key") }
-    var clientCertificate: String { path("client.pem") }
-    var clientKey: String { path("client.key") }
-    var intruderCertificate: String { path("intruder.pem") }
-    var intruderKey: String { path("intruder.key") }
-    var expiredCertificate: String { path("expired.pem") }
-    var expiredKey: String { path("expired.key") }
-    var brokenCertificate: String { path("broken.pem") }
+    public var caFile: String { path("ca.pem") }
+    public var serverCertificate: String { path("server.pem") }
+    public var serverKey: String { path("server.key") }
+    public var rotatedCertificate: String { path("rotated.pem") }
+    public var rotatedKey: String { path("rotated.key") }
+    public var clientCertificate: String { path("client.pem") }
+    public var clientKey: String { path("client.key") }
+    public var intruderCertificate: String { path("intruder.pem") }
+    public var intruderKey: String { path("intruder.key") }
+    public var expiredCertificate: String { path("expired.pem") }
+    public var expiredKey: String { path("expired.key") }
+    public var brokenCertificate: String { path("broken.pem") }
 
-    static let shared: TestCertificates = {
+    public static let shared: TestCertificates = {
         let directory = TemporaryDirectory.make(prefix: "capguard-certs")
         let result = Command.run("/bin/sh", ["-c", script], directory: directory)
         precondition(result.status == 0, "making test certificates failed: \(result.standardError)")
@@ -60,12 +60,4 @@ struct TestCertificates: Sendable {
             -startdate 20200101000000Z -enddate 20200102000000Z
         head -c 300 server.pem > broken.pem
         """
-}
-
-enum TemporaryDirectory {
-    static func make(prefix: String) -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
-    }
 }
