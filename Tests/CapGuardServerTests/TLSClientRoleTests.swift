@@ -1,5 +1,6 @@
 import CapGuardServer
 import CapGuardTLS
+import CapGuardTestSupport
 import Testing
 
 @Suite("TLS client role")
