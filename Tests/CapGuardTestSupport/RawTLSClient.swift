@@ -54,9 +54,16 @@ public final class RawTLSClient {
         self.context = context
         self.ssl = ssl
         SSL_set_fd(ssl, fd)
-        guard SSL_connect(ssl) == 1 else {
+        // The test process starts and reaps other processes while this blocks: a SIGCHLD can interrupt a read
+        // or write of the handshake, which is no failure of the server's.
+        var result = SSL_connect(ssl)
+        while result != 1, SSL_get_error(ssl, result) == SSL_ERROR_SYSCALL, errno == EINTR {
+            result = SSL_connect(ssl)
+        }
+        guard result == 1 else {
+            let reason = "handshake failed: SSL error \(SSL_get_error(ssl, result)), \(String(cString: strerror(errno)))"
             ERR_clear_error()
-            throw Failure(description: "handshake failed")
+            throw Failure(description: reason)
         }
         records = BIO_new(BIO_s_mem())
         SSL_set0_wbio(ssl, records)
@@ -97,6 +104,7 @@ public final class RawTLSClient {
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
             let sent = bytes[offset...].withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 && errno == EINTR { continue }
             guard sent > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
             offset += sent
         }
@@ -130,7 +138,10 @@ public final class RawTLSClient {
 
     private func receive() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        let count = chunk.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+        var count = chunk.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+        while count <= 0, SSL_get_error(ssl, count) == SSL_ERROR_SYSCALL, errno == EINTR {
+            count = chunk.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+        }
         guard count > 0 else {
             ERR_clear_error()
             return false
