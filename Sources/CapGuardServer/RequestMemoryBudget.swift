@@ -1,19 +1,20 @@
 import Synchronization
 
-/// The bytes that all connections together may hold for requests they are still receiving (parser buffers
-/// and bodies). Each connection is bounded by the header and body limits alone; this bounds their sum, so
-/// that many connections each holding a large request cannot take the process past its memory limit.
+/// The bytes that many requests together may hold. The server keeps one for requests still being received
+/// (parser buffers and bodies): each connection is bounded by the header and body limits alone, and this
+/// bounds their sum, so that many connections each holding a large request cannot take the process past its
+/// memory limit. Layers above keep their own for what they allocate per request (the webhook's decoding).
 ///
 /// The last `reserve` bytes are only for small requests, those holding at most `smallRequestBytes` in all:
 /// clients that fill the budget with large bodies still leave room for health probes and ordinary reviews,
 /// so that a memory attack does not become an outage through failed probes.
-final class RequestMemoryBudget: Sendable {
-    let limit: Int
-    let reserve: Int
-    let smallRequestBytes: Int
+public final class RequestMemoryBudget: Sendable {
+    public let limit: Int
+    public let reserve: Int
+    public let smallRequestBytes: Int
     private let used = Atomic<Int>(0)
 
-    init(limit: Int, reserve: Int, smallRequestBytes: Int) {
+    public init(limit: Int, reserve: Int, smallRequestBytes: Int) {
         self.limit = limit
         self.reserve = reserve
         self.smallRequestBytes = smallRequestBytes
@@ -25,13 +26,13 @@ final class RequestMemoryBudget: Sendable {
             smallRequestBytes: HTTPServerLimits.smallRequestBytes)
     }
 
-    var usedBytes: Int {
+    public var usedBytes: Int {
         used.load(ordering: .relaxed)
     }
 
     /// Takes `bytes` more for a request that will then hold `total`; false, taking nothing, when that would
     /// go over the limit, or into the reserve for a request that is no longer small.
-    func acquire(_ bytes: Int, toHold total: Int) -> Bool {
+    public func acquire(_ bytes: Int, toHold total: Int) -> Bool {
         let ceiling = total <= smallRequestBytes ? limit : limit - reserve
         var current = used.load(ordering: .relaxed)
         while true {
@@ -44,7 +45,7 @@ final class RequestMemoryBudget: Sendable {
     }
 
     /// Takes or gives back `delta` bytes whatever the limit.
-    func adjust(by delta: Int) {
+    public func adjust(by delta: Int) {
         used.add(delta, ordering: .relaxed)
     }
 }
