@@ -39,6 +39,8 @@ let package = Package(
             name: "COpenSSLShims",
             dependencies: ["COpenSSL"]
         ),
+        .target(name: "CSystemShims"),
+        .target(name: "CapGuardSystem"),
         .target(name: "CapGuardJSON"),
         .target(name: "CapGuardPolicy", dependencies: ["CapGuardJSON"]),
         .target(
@@ -52,22 +54,23 @@ let package = Package(
         .target(
             name: "CapGuardConfig",
             dependencies: [
-                "COpenSSL",
                 "CapGuardPolicy",
+                "CapGuardSystem",
                 "CapGuardYAML",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "CapGuardTLS",
-            dependencies: ["COpenSSL", "COpenSSLShims"]
+            dependencies: ["COpenSSL", "COpenSSLShims", "CapGuardSystem"]
         ),
         .target(
             name: "CapGuardServer",
             dependencies: [
+                "CSystemShims",
                 "CapGuardJSON",
+                "CapGuardSystem",
                 "CapGuardTLS",
-                "COpenSSLShims",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -89,12 +92,14 @@ let package = Package(
                 "CapGuardKube",
                 "CapGuardConfig",
                 "CapGuardServer",
+                "CapGuardSystem",
                 "CapGuardWebhook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CapGuardTestSupport", dependencies: ["COpenSSL", "CapGuardTLS"], path: "Tests/CapGuardTestSupport"),
+        .testTarget(name: "CapGuardSystemTests", dependencies: ["CapGuardSystem", "CapGuardTestSupport"]),
         .testTarget(name: "CapGuardPolicyTests", dependencies: ["CapGuardPolicy"]),
         .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
         .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardTestSupport"]),

@@ -1,4 +1,4 @@
-import Dispatch
+import CapGuardSystem
 import Synchronization
 
 /// Holds the TLS context new connections use and swaps in a fresh one when the certificate, key or client
@@ -19,8 +19,7 @@ package final class TLSContextStore: Sendable {
     private let configuration: TLSConfiguration
     private let reported: @Sendable (Reload) -> Void
     private let state: Mutex<Loaded>
-    // Dispatch sources are thread-safe; this one is made once here and only scheduled, resumed and cancelled.
-    private nonisolated(unsafe) let timer: any DispatchSourceTimer
+    private let watcher = PeriodicTask(label: "capguard.tls-reload", leeway: .milliseconds(10))
 
     package init(configuration: TLSConfiguration, reported: @escaping @Sendable (Reload) -> Void) throws {
         switch configuration.certificate {
@@ -35,10 +34,6 @@ package final class TLSContextStore: Sendable {
         }
         self.configuration = configuration
         self.reported = reported
-        // Made only once nothing can throw, and active but unscheduled until watching starts:
-        // a suspended source must never be released.
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "capguard.tls-reload"))
-        timer.resume()
     }
 
     package var current: TLSContext {
@@ -51,16 +46,13 @@ package final class TLSContextStore: Sendable {
     }
 
     /// Checks the files every `interval` until watching stops.
-    package func startWatching(every interval: DispatchTimeInterval) {
+    package func startWatching(every interval: Duration) {
         guard case .files = configuration.certificate else { return }
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-        timer.setEventHandler { [weak self] in
-            self?.reloadIfChanged()
-        }
+        watcher.start(every: interval) { [weak self] in self?.reloadIfChanged() }
     }
 
     package func stopWatching() {
-        timer.cancel()
+        watcher.cancel()
     }
 
     /// Rebuilds the context when any watched file differs from the last attempt.
