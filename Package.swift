@@ -111,7 +111,6 @@ let package = Package(
                 "CapGuardServer",
                 "CapGuardTLS",
                 "COpenSSL",
-                "COpenSSLShims",
                 "CapGuardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -22,16 +22,12 @@ package final class TLSContextStore: Sendable {
     private let watcher = PeriodicTask(label: "capguard.tls-reload", leeway: .milliseconds(10))
 
     package init(configuration: TLSConfiguration, reported: @escaping @Sendable (Reload) -> Void) throws {
-        switch configuration.certificate {
-        case .developmentCertificate:
-            let context = try TLSContext(certificate: DevelopmentCertificate(), clientCAPath: configuration.clientCAPath)
-            state = Mutex(Loaded(context: context, attempted: nil))
-        case .files(let certificatePath, let keyPath):
-            let snapshot = FileSnapshot(paths: Self.watchedPaths(configuration))
-            let context = try TLSContext(
-                certificatePath: certificatePath, keyPath: keyPath, clientCAPath: configuration.clientCAPath)
-            state = Mutex(Loaded(context: context, attempted: snapshot))
+        guard case .server(let certificate, _) = configuration.role else {
+            throw TLSError("a server needs a TLS configuration of the server role")
         }
+        // Taken before the context is built, so that a change while it loads is seen by the next check.
+        let snapshot = certificate == .developmentCertificate ? nil : FileSnapshot(paths: Self.watchedPaths(configuration))
+        state = Mutex(Loaded(context: try TLSContext(configuration), attempted: snapshot))
         self.configuration = configuration
         self.reported = reported
     }
@@ -41,8 +37,8 @@ package final class TLSContextStore: Sendable {
     }
 
     private static func watchedPaths(_ configuration: TLSConfiguration) -> [String] {
-        guard case .files(let certificatePath, let keyPath) = configuration.certificate else { return [] }
-        return [certificatePath, keyPath] + (configuration.clientCAPath.map { [$0] } ?? [])
+        guard case .server(.files(let certificatePath, let keyPath), let clientCAPath) = configuration.role else { return [] }
+        return [certificatePath, keyPath] + (clientCAPath.map { [$0] } ?? [])
     }
 
     /// Checks the files every `interval` until watching stops.
@@ -57,7 +53,7 @@ package final class TLSContextStore: Sendable {
 
     /// Rebuilds the context when any watched file differs from the last attempt.
     func reloadIfChanged() {
-        guard case .files(let certificatePath, let keyPath) = configuration.certificate else { return }
+        guard case .files(let certificatePath, _) = configuration.certificate else { return }
         let snapshot = FileSnapshot(paths: Self.watchedPaths(configuration))
         let changed = state.withLock { loaded in
             guard loaded.attempted != snapshot else { return false }
@@ -66,8 +62,7 @@ package final class TLSContextStore: Sendable {
         }
         guard changed else { return }
         do {
-            let context = try TLSContext(
-                certificatePath: certificatePath, keyPath: keyPath, clientCAPath: configuration.clientCAPath)
+            let context = try TLSContext(configuration)
             state.withLock { $0.context = context }
             reported(.reloaded(certificatePath: certificatePath))
         } catch {
