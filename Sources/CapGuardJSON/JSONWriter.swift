@@ -2,7 +2,7 @@
 /// of every request: admission responses and log lines. Strings are escaped by `JSONText`.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma = false
+    @usableFromInline var needsComma = false
 
     public init() { bytes.reserveCapacity(512) }
 
@@ -14,16 +14,17 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    public mutating func array<Element>(_ elements: some Sequence<Element>, _ write: (inout JSONWriter, Element) -> Void) {
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
+    /// Inlinable so that it is specialised where it is called: unspecialised, it costs a heap allocation
+    /// for each element, on the path of every request.
+    @inlinable
+    public mutating func array<Element>(_ elements: [Element], _ write: (inout JSONWriter, Element) -> Void) {
+        openArray()
         for element in elements {
             separate()
             write(&self, element)
             needsComma = true
         }
-        bytes.append(UInt8(ascii: "]"))
-        needsComma = true
+        closeArray()
     }
 
     public mutating func field(_ name: String, _ value: (inout JSONWriter) -> Void) {
@@ -59,7 +60,20 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    private mutating func separate() {
+    @usableFromInline
+    mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    @usableFromInline
+    mutating func openArray() {
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    @usableFromInline
+    mutating func closeArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
     }
 }
