@@ -1,16 +1,20 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, each importing only those below it:
-//   COpenSSL, CYAML (system libraries)
-//   CapGuardJSON (JSON string literals and repeated keys, hex digits, and which text is escaped wherever
-//                 capguard writes it)
-//   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree)
-//   CapGuardKube (Kubernetes objects, manifests), CapGuardConfig (policy file)
-//   CapGuardTLS (OpenSSL contexts, certificate reload, non-blocking TLS streams)
-//   CapGuardServer (HTTP/1.1 over CapGuardTLS; knows nothing of Kubernetes)
-//   CapGuardWebhook (admission endpoints, metrics, wiring)
-//   capguard (command line)
+// Layers, each importing only those below it; tests may use any layer and CapGuardTestSupport.
+//   C modules:   COpenSSL, CYAML (system libraries), COpenSSLShims (OpenSSL's macros as functions),
+//                CSystemShims (libc calls that Swift's Glibc module leaves out)
+//   pure and system pieces, knowing neither Kubernetes nor HTTP:
+//                CapGuardJSON (JSON strings and the JSON writer, repeated keys, hex digits, and which text is
+//                escaped wherever capguard writes it), CapGuardSystem (bounded file reading, periodic tasks,
+//                monotonic time and durations, SHA-256), CapGuardPolicy (the policy core, no I/O),
+//                CapGuardYAML (libyaml -> node tree)
+//   over OpenSSL: CapGuardTLS (contexts of the server and client roles, certificate reload, non-blocking
+//                streams), then CapGuardServer (HTTP/1.1 over CapGuardTLS; knows nothing of Kubernetes)
+//   over the policy core and YAML: CapGuardKube (Kubernetes objects, manifests, the object checker),
+//                CapGuardConfig (the policy file and its reload)
+//   above both:  CapGuardWebhook (admission endpoints, metrics, wiring: server, objects and config)
+//   on top:      capguard (command line)
 let package = Package(
     name: "capguard",
     platforms: [.macOS(.v15)],
@@ -25,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
+        // C modules
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
@@ -39,12 +44,16 @@ let package = Package(
             name: "COpenSSLShims",
             dependencies: ["COpenSSL"]
         ),
+        .target(name: "CSystemShims"),
+        // Pure and system pieces
+        .target(name: "CapGuardSystem"),
         .target(name: "CapGuardJSON"),
         .target(name: "CapGuardPolicy", dependencies: ["CapGuardJSON"]),
         .target(
             name: "CapGuardYAML",
             dependencies: ["CapGuardJSON", "CYAML"]
         ),
+        // Kubernetes objects and the policy file, over the policy core and YAML
         .target(
             name: "CapGuardKube",
             dependencies: ["CapGuardJSON", "CapGuardPolicy", "CapGuardYAML"]
@@ -52,25 +61,28 @@ let package = Package(
         .target(
             name: "CapGuardConfig",
             dependencies: [
-                "COpenSSL",
                 "CapGuardPolicy",
+                "CapGuardSystem",
                 "CapGuardYAML",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // TLS over OpenSSL, and the HTTP server over TLS
         .target(
             name: "CapGuardTLS",
-            dependencies: ["COpenSSL", "COpenSSLShims"]
+            dependencies: ["COpenSSL", "COpenSSLShims", "CapGuardSystem"]
         ),
         .target(
             name: "CapGuardServer",
             dependencies: [
+                "CSystemShims",
                 "CapGuardJSON",
+                "CapGuardSystem",
                 "CapGuardTLS",
-                "COpenSSLShims",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The webhook over the server, objects and config; the command line on top
         .target(
             name: "CapGuardWebhook",
             dependencies: [
@@ -89,16 +101,24 @@ let package = Package(
                 "CapGuardKube",
                 "CapGuardConfig",
                 "CapGuardServer",
+                "CapGuardSystem",
                 "CapGuardWebhook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Tests
         .target(name: "CapGuardTestSupport", dependencies: ["COpenSSL", "CapGuardTLS"], path: "Tests/CapGuardTestSupport"),
+        .testTarget(name: "CapGuardSystemTests", dependencies: ["CapGuardSystem", "CapGuardTestSupport"]),
         .testTarget(name: "CapGuardPolicyTests", dependencies: ["CapGuardPolicy"]),
         .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
         .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardTestSupport"]),
-        .testTarget(name: "CapGuardConfigTests", dependencies: ["CapGuardConfig", "CapGuardPolicy", "CapGuardTestSupport"]),
+        .testTarget(
+            name: "CapGuardConfigTests",
+            dependencies: [
+                "CapGuardConfig", "CapGuardPolicy", "CapGuardTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "CapGuardServerTests",
             dependencies: [
@@ -106,12 +126,17 @@ let package = Package(
                 "CapGuardServer",
                 "CapGuardTLS",
                 "COpenSSL",
-                "COpenSSLShims",
                 "CapGuardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CapGuardWebhookTests", dependencies: ["CapGuardWebhook", "CapGuardTestSupport"]),
+        .testTarget(
+            name: "CapGuardWebhookTests",
+            dependencies: [
+                "CapGuardConfig", "CapGuardKube", "CapGuardPolicy", "CapGuardServer", "CapGuardWebhook", "CapGuardTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "CapGuardCLITests", dependencies: ["capguard", "CapGuardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

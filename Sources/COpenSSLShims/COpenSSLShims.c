@@ -1,5 +1,4 @@
 #include "COpenSSLShims.h"
-#include <malloc.h>
 
 int capguard_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
@@ -23,8 +22,4 @@ uint64_t capguard_server_options(void) {
 
 EVP_PKEY *capguard_generate_p256_key(void) {
     return EVP_EC_gen("P-256");
-}
-
-int capguard_set_mmap_threshold(int bytes) {
-    return mallopt(M_MMAP_THRESHOLD, bytes);
 }

@@ -1,6 +1,6 @@
 import CapGuardPolicy
+import CapGuardSystem
 import CapGuardYAML
-import COpenSSL
 
 /// A validated policy and where it came from; what the webhook serves with.
 public struct LoadedPolicy: Sendable, Hashable {
@@ -22,7 +22,7 @@ public struct LoadedPolicy: Sendable, Hashable {
 
     /// The embedded default policy.
     public static let embeddedDefault = LoadedPolicy(
-        policies: .default, path: nil, contentHash: SHA256Digest.hex(of: []), generation: 1
+        policies: .default, path: nil, contentHash: SHA256.hex(of: []), generation: 1
     )
 
     /// Reads and validates a policy file.
@@ -37,7 +37,7 @@ public struct LoadedPolicy: Sendable, Hashable {
         }
         do {
             let policies = try PolicyFile.parse(text, file: path)
-            return LoadedPolicy(policies: policies, path: path, contentHash: SHA256Digest.hex(of: bytes), generation: generation)
+            return LoadedPolicy(policies: policies, path: path, contentHash: SHA256.hex(of: bytes), generation: generation)
         } catch {
             throw .invalid(error)
         }
@@ -74,20 +74,5 @@ public enum PolicyLoadError: Error, Sendable, Hashable, CustomStringConvertible 
             }
             throw .unreadable(path: path, reason: reason)
         }
-    }
-}
-
-enum SHA256Digest {
-    static func hex(of bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = bytes.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
-        }
-        precondition(ok == 1, "SHA-256 is always available in libcrypto")
-        return digest.prefix(Int(length)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
     }
 }

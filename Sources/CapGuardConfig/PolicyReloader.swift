@@ -1,4 +1,4 @@
-import Dispatch
+import CapGuardSystem
 import FoundationEssentials
 import Logging
 import Synchronization
@@ -30,9 +30,7 @@ public final class PolicyReloader: Sendable {
     public let interval: Duration
     private let logger: Logger
     private let state: Mutex<State>
-    /// Dispatch sources are safe to resume and cancel from any thread; `started` guards the one resume.
-    nonisolated(unsafe) private let timer: DispatchSourceTimer
-    private let started = Mutex(false)
+    private let poller = PeriodicTask(label: "capguard.policy-reload", leeway: .milliseconds(100))
 
     /// Loads the file once; throws if it cannot be used, so that a server never starts on a bad policy.
     public init(path: String, interval: Duration = .seconds(2), logger: Logger) throws(PolicyLoadError) {
@@ -41,18 +39,6 @@ public final class PolicyReloader: Sendable {
         self.interval = interval
         self.logger = logger
         self.state = Mutex(State(current: initial, lastSeenHash: initial.contentHash))
-        self.timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "capguard.policy-reload"))
-        // Saturating: an interval too long for Dispatch's nanoseconds means "practically never", not a trap.
-        let (whole, overflow) = interval.components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let nanoseconds = overflow || whole > .max - 1_000_000_000
-            ? Int(Int64.max) : Int(max(0, whole + interval.components.attoseconds / 1_000_000_000))
-        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds), leeway: .milliseconds(100))
-        timer.setEventHandler { [weak self] in self?.checkNow() }
-    }
-
-    deinit {
-        timer.cancel()
-        if !started.withLock({ $0 }) { timer.resume() }
     }
 
     /// The policy to serve now.
@@ -62,16 +48,12 @@ public final class PolicyReloader: Sendable {
 
     /// Starts polling on a background queue.
     public func start() {
-        let first = started.withLock { started in
-            defer { started = true }
-            return !started
-        }
-        if first { timer.resume() }
+        poller.start(every: interval) { [weak self] in self?.checkNow() }
     }
 
     /// Stops polling for good.
     public func stop() {
-        timer.cancel()
+        poller.cancel()
     }
 
     /// What one look at the file found.
@@ -90,7 +72,7 @@ public final class PolicyReloader: Sendable {
         } catch {
             return reject(hash: "unreadable", errors: [error.description])
         }
-        let hash = SHA256Digest.hex(of: bytes)
+        let hash = SHA256.hex(of: bytes)
         let (lastSeen, generation) = state.withLock { ($0.lastSeenHash, $0.current.generation) }
         guard hash != lastSeen else { return .unchanged }
         do {

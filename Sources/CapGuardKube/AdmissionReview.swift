@@ -1,3 +1,5 @@
+import CapGuardJSON
+
 /// An `AdmissionReview` as the apiserver posts it, reduced to what capguard reads.
 ///
 /// Both `admission.k8s.io/v1` and `v1beta1` have this shape; the response repeats the request's apiVersion.

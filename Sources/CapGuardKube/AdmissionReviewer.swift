@@ -1,7 +1,8 @@
 import CapGuardPolicy
 
-/// Decides one admission request: the policy semantics of SPEC section 2 and the response shapes of
-/// section 3, with no I/O, so that the server, tests and benchmarks share it.
+/// Decides one admission request with no I/O, so that the server, tests and benchmarks share it: every
+/// container of the object's pod spec is evaluated; DELETE and CONNECT are always allowed, and an UPDATE is
+/// denied only for a violation its old object did not have; the response names each violation and its fix.
 public struct AdmissionReviewer: Sendable {
     public var policies: PolicySet
 

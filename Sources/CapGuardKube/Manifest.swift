@@ -17,7 +17,8 @@ public struct Manifest: Sendable {
     }
 }
 
-/// Reads manifests as kubectl does (SPEC section 7): YAML streams of one or more documents, streams of
+/// Reads manifests as kubectl does, because a file must never pass `check` when what `kubectl apply -f`
+/// sends from it violates: YAML streams of one or more documents, streams of
 /// JSON values, and lists, which for kubectl are any object with `items`, whatever its kind.
 public enum ManifestParser {
     /// The objects kubectl would send from a file, and why some of it cannot be checked. An object that

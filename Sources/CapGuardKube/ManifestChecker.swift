@@ -1,6 +1,7 @@
 import CapGuardPolicy
 
-/// Checks manifests offline with the same policy the webhook serves (SPEC section 7).
+/// Checks manifests offline with the same policy the webhook serves, so that what passes in CI is what the
+/// cluster admits.
 ///
 /// The mode does not matter here: the checker reports what the policy refuses, whether the cluster would
 /// deny it (enforce) or only report it (audit). Exemptions by namespace and image apply; exemptions by

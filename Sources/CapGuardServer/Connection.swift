@@ -1,3 +1,4 @@
+import CapGuardSystem
 import CapGuardTLS
 import Dispatch
 import Synchronization

@@ -1,3 +1,4 @@
+import CapGuardSystem
 import Logging
 import Synchronization
 

@@ -1,6 +1,6 @@
 // The server's API takes a TLSConfiguration: whoever builds a server need not know the TLS layer apart.
 @_exported import CapGuardTLS
-import COpenSSLShims
+import CSystemShims
 import Glibc
 import Logging
 import Synchronization
@@ -49,7 +49,7 @@ public final class HTTPServer: Sendable {
             state.acceptor = acceptor
             state.port = socket.port
             core.startSweeping()
-            core.tls.startWatching(every: .nanoseconds(Int(serverState.certificateReloadInterval.nanoseconds)))
+            core.tls.startWatching(every: serverState.certificateReloadInterval)
             acceptor.start()
         }
         logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(boundPort)])

@@ -66,23 +66,17 @@ public struct JSONLogHandler: LogHandler {
         var flattened: [(key: String, value: Logger.Metadata.Value)] = []
         flatten(metadata, prefix: "", into: &flattened)
         flattened.sort { $0.key < $1.key }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(512)
-        bytes.append(UInt8(ascii: "{"))
-        for (index, (key, value)) in [("time", time), ("level", level.rawValue), ("message", message), ("label", label)].enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONText.append(key, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            JSONText.append(value, to: &bytes)
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.field("time", string: time)
+            writer.field("level", string: level.rawValue)
+            writer.field("message", string: message)
+            writer.field("label", string: label)
+            for (key, value) in flattened {
+                writer.field(reservedKeys.contains(key) ? "metadata.\(key)" : key) { write(value, to: &$0) }
+            }
         }
-        for (key, value) in flattened {
-            bytes.append(UInt8(ascii: ","))
-            JSONText.append(reservedKeys.contains(key) ? "metadata.\(key)" : key, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            append(value, to: &bytes)
-        }
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     private static func flatten(_ metadata: Logger.Metadata, prefix: String, into fields: inout [(key: String, value: Logger.Metadata.Value)]) {
@@ -96,28 +90,20 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static func append(_ value: Logger.Metadata.Value, to bytes: inout [UInt8]) {
+    private static func write(_ value: Logger.Metadata.Value, to writer: inout JSONWriter) {
         switch value {
         case .string(let text):
-            JSONText.append(text, to: &bytes)
+            writer.string(text)
         case .stringConvertible(let convertible):
-            JSONText.append(convertible.description, to: &bytes)
+            writer.string(convertible.description)
         case .array(let values):
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in values.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(element, to: &bytes)
-            }
-            bytes.append(UInt8(ascii: "]"))
+            writer.array(values) { write($1, to: &$0) }
         case .dictionary(let nested):
-            bytes.append(UInt8(ascii: "{"))
-            for (index, (key, element)) in nested.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                JSONText.append(key, to: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                append(element, to: &bytes)
+            writer.object { writer in
+                for (key, element) in nested.sorted(by: { $0.key < $1.key }) {
+                    writer.field(key) { write(element, to: &$0) }
+                }
             }
-            bytes.append(UInt8(ascii: "}"))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import CapGuardSystem
 import CapGuardTLS
 import Logging
 import Synchronization

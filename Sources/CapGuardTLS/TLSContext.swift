@@ -15,19 +15,33 @@ package final class TLSContext: @unchecked Sendable {
     ].joined(separator: ":")
     static let tls13Ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
-    /// A context of either role with the protocol and cipher policy both share.
-    private init(method: OpaquePointer?) throws {
+    /// A context for either role, with the protocol and cipher policy both share.
+    package init(_ configuration: TLSConfiguration) throws {
         ERR_clear_error()
+        let method = switch configuration.role {
+        case .server: TLS_server_method()
+        case .client: TLS_client_method()
+        }
         guard let context = SSL_CTX_new(method) else {
             throw TLSError.openSSL("cannot create TLS context")
         }
         pointer = context
-        guard capguard_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) == 1,
-            capguard_SSL_CTX_set_max_proto_version(context, TLS1_3_VERSION) == 1,
+        guard capguard_SSL_CTX_set_min_proto_version(context, configuration.protocolVersions.lowerBound.rawValue) == 1,
+            capguard_SSL_CTX_set_max_proto_version(context, configuration.protocolVersions.upperBound.rawValue) == 1,
             SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1,
             SSL_CTX_set_ciphersuites(context, Self.tls13Ciphersuites) == 1
         else {
             throw TLSError.openSSL("cannot restrict protocols and ciphers")
+        }
+        switch configuration.role {
+        case .server(let certificate, let clientCAPath):
+            try configureServer(clientCAPath: clientCAPath)
+            try use(certificate)
+        case .client(let trust, let serverIdentity, let certificate):
+            try configureClient(trust: trust, serverIdentity: serverIdentity)
+            if let certificate {
+                try use(certificate)
+            }
         }
     }
 
@@ -48,47 +62,43 @@ package final class TLSContext: @unchecked Sendable {
         }
     }
 
-    /// Loads PEM files: the certificate file may carry intermediates after the leaf.
-    convenience init(certificatePath: String, keyPath: String, clientCAPath: String?) throws {
-        try self.init(method: TLS_server_method())
-        try configureServer(clientCAPath: clientCAPath)
-        guard SSL_CTX_use_certificate_chain_file(pointer, certificatePath) == 1 else {
-            throw TLSError.openSSL("cannot load certificate \(certificatePath)")
-        }
-        guard SSL_CTX_use_PrivateKey_file(pointer, keyPath, SSL_FILETYPE_PEM) == 1 else {
-            throw TLSError.openSSL("cannot load private key \(keyPath)")
-        }
-        try checkCertificate()
-    }
-
-    convenience init(certificate: DevelopmentCertificate, clientCAPath: String?) throws {
-        try self.init(method: TLS_server_method())
-        try configureServer(clientCAPath: clientCAPath)
-        guard SSL_CTX_use_certificate(pointer, certificate.certificate) == 1,
-            SSL_CTX_use_PrivateKey(pointer, certificate.key) == 1
-        else {
-            throw TLSError.openSSL("cannot use the development certificate")
-        }
-        try checkCertificate()
-    }
-
-    /// A client context that checks the server's chain and, when given, its name or address.
-    package convenience init(client configuration: TLSClientConfiguration) throws {
-        try self.init(method: TLS_client_method())
-        guard case .roots(let caPath) = configuration.trust else { return }
+    /// Checks the server's chain and, when given, its name or address.
+    private func configureClient(trust: TLSConfiguration.Trust, serverIdentity: String?) throws {
+        guard case .roots(let caPath) = trust else { return }
         guard SSL_CTX_load_verify_locations(pointer, caPath, nil) == 1 else {
             throw TLSError.openSSL("cannot load trust roots \(caPath)")
         }
         SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER, nil)
-        guard let identity = configuration.serverIdentity else { return }
+        guard let serverIdentity else { return }
         let parameters = SSL_CTX_get0_param(pointer)
         // An address is matched against the certificate's IP entries, never against its DNS names.
-        if X509_VERIFY_PARAM_set1_ip_asc(parameters, identity) != 1 {
+        if X509_VERIFY_PARAM_set1_ip_asc(parameters, serverIdentity) != 1 {
             ERR_clear_error()
-            guard X509_VERIFY_PARAM_set1_host(parameters, identity, 0) == 1 else {
-                throw TLSError.openSSL("cannot verify the server as \(identity)")
+            guard X509_VERIFY_PARAM_set1_host(parameters, serverIdentity, 0) == 1 else {
+                throw TLSError.openSSL("cannot verify the server as \(serverIdentity)")
             }
         }
+    }
+
+    /// Loads the certificate this end presents: PEM files may carry intermediates after the leaf.
+    private func use(_ certificate: TLSConfiguration.CertificateSource) throws {
+        switch certificate {
+        case .files(let certificatePath, let keyPath):
+            guard SSL_CTX_use_certificate_chain_file(pointer, certificatePath) == 1 else {
+                throw TLSError.openSSL("cannot load certificate \(certificatePath)")
+            }
+            guard SSL_CTX_use_PrivateKey_file(pointer, keyPath, SSL_FILETYPE_PEM) == 1 else {
+                throw TLSError.openSSL("cannot load private key \(keyPath)")
+            }
+        case .developmentCertificate:
+            let development = try DevelopmentCertificate()
+            guard SSL_CTX_use_certificate(pointer, development.certificate) == 1,
+                SSL_CTX_use_PrivateKey(pointer, development.key) == 1
+            else {
+                throw TLSError.openSSL("cannot use the development certificate")
+            }
+        }
+        try checkCertificate()
     }
 
     deinit {

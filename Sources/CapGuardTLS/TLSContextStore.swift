@@ -1,4 +1,4 @@
-import Dispatch
+import CapGuardSystem
 import Synchronization
 
 /// Holds the TLS context new connections use and swaps in a fresh one when the certificate, key or client
@@ -19,26 +19,17 @@ package final class TLSContextStore: Sendable {
     private let configuration: TLSConfiguration
     private let reported: @Sendable (Reload) -> Void
     private let state: Mutex<Loaded>
-    // Dispatch sources are thread-safe; this one is made once here and only scheduled, resumed and cancelled.
-    private nonisolated(unsafe) let timer: any DispatchSourceTimer
+    private let watcher = PeriodicTask(label: "capguard.tls-reload", leeway: .milliseconds(10))
 
     package init(configuration: TLSConfiguration, reported: @escaping @Sendable (Reload) -> Void) throws {
-        switch configuration.certificate {
-        case .developmentCertificate:
-            let context = try TLSContext(certificate: DevelopmentCertificate(), clientCAPath: configuration.clientCAPath)
-            state = Mutex(Loaded(context: context, attempted: nil))
-        case .files(let certificatePath, let keyPath):
-            let snapshot = FileSnapshot(paths: Self.watchedPaths(configuration))
-            let context = try TLSContext(
-                certificatePath: certificatePath, keyPath: keyPath, clientCAPath: configuration.clientCAPath)
-            state = Mutex(Loaded(context: context, attempted: snapshot))
+        guard case .server(let certificate, _) = configuration.role else {
+            throw TLSError("a server needs a TLS configuration of the server role")
         }
+        // Taken before the context is built, so that a change while it loads is seen by the next check.
+        let snapshot = certificate == .developmentCertificate ? nil : FileSnapshot(paths: Self.watchedPaths(configuration))
+        state = Mutex(Loaded(context: try TLSContext(configuration), attempted: snapshot))
         self.configuration = configuration
         self.reported = reported
-        // Made only once nothing can throw, and active but unscheduled until watching starts:
-        // a suspended source must never be released.
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "capguard.tls-reload"))
-        timer.resume()
     }
 
     package var current: TLSContext {
@@ -46,26 +37,23 @@ package final class TLSContextStore: Sendable {
     }
 
     private static func watchedPaths(_ configuration: TLSConfiguration) -> [String] {
-        guard case .files(let certificatePath, let keyPath) = configuration.certificate else { return [] }
-        return [certificatePath, keyPath] + (configuration.clientCAPath.map { [$0] } ?? [])
+        guard case .server(.files(let certificatePath, let keyPath), let clientCAPath) = configuration.role else { return [] }
+        return [certificatePath, keyPath] + (clientCAPath.map { [$0] } ?? [])
     }
 
     /// Checks the files every `interval` until watching stops.
-    package func startWatching(every interval: DispatchTimeInterval) {
+    package func startWatching(every interval: Duration) {
         guard case .files = configuration.certificate else { return }
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-        timer.setEventHandler { [weak self] in
-            self?.reloadIfChanged()
-        }
+        watcher.start(every: interval) { [weak self] in self?.reloadIfChanged() }
     }
 
     package func stopWatching() {
-        timer.cancel()
+        watcher.cancel()
     }
 
     /// Rebuilds the context when any watched file differs from the last attempt.
     func reloadIfChanged() {
-        guard case .files(let certificatePath, let keyPath) = configuration.certificate else { return }
+        guard case .files(let certificatePath, _) = configuration.certificate else { return }
         let snapshot = FileSnapshot(paths: Self.watchedPaths(configuration))
         let changed = state.withLock { loaded in
             guard loaded.attempted != snapshot else { return false }
@@ -74,8 +62,7 @@ package final class TLSContextStore: Sendable {
         }
         guard changed else { return }
         do {
-            let context = try TLSContext(
-                certificatePath: certificatePath, keyPath: keyPath, clientCAPath: configuration.clientCAPath)
+            let context = try TLSContext(configuration)
             state.withLock { $0.context = context }
             reported(.reloaded(certificatePath: certificatePath))
         } catch {

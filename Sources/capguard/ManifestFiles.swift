@@ -1,5 +1,5 @@
 import CapGuardKube
-import CapGuardYAML
+import CapGuardSystem
 import Glibc
 
 /// Finds the files to check: files named directly (whatever their extension), and `*.yaml`, `*.yml` and

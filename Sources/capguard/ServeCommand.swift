@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapGuardConfig
 import CapGuardServer
+import CapGuardSystem
 import CapGuardWebhook
 import Dispatch
 import FoundationEssentials
@@ -204,8 +205,4 @@ struct ListenAddress: ExpressibleByArgument, CustomStringConvertible {
     var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     var defaultValueDescription: String { description }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -1,4 +1,3 @@
-import COpenSSL
 import CapGuardServer
 import CapGuardTestSupport
 import Foundation
@@ -38,21 +37,25 @@ struct TLSTests {
     @Test("TLS 1.2 offers only ECDHE with AEAD ciphers")
     func tls12Ciphers() throws {
         try TestServer.with { server in
-            var options = TestTLSOptions(maxVersion: TLS1_2_VERSION)
-            options.cipherList = "AES128-GCM-SHA256:AES256-SHA:ECDHE-ECDSA-AES128-SHA"
-            #expect(throws: TestClientError.self) { try TestClient.tls(port: server.boundPort, options: options) }
-            options.cipherList = "ECDHE-ECDSA-CHACHA20-POLY1305"
-            let client = try TestClient.tls(port: server.boundPort, options: options)
+            // capguard's own client role offers only the policy's ciphers; openssl offers the others.
+            let connect = ["s_client", "-connect", "127.0.0.1:\(server.boundPort)", "-tls1_2"]
+            let weak = Command.run("openssl", connect + ["-cipher", "AES128-GCM-SHA256:AES256-SHA:ECDHE-ECDSA-AES128-SHA"], input: Data("Q\n".utf8))
+            #expect(weak.status != 0)
+            let chacha = Command.run("openssl", connect + ["-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305", "-brief"], input: Data("Q\n".utf8))
+            #expect(chacha.standardError.contains("Protocol version: TLSv1.2"), "\(chacha.standardError)")
+            #expect(chacha.standardError.contains("Ciphersuite: ECDHE-ECDSA-CHACHA20-POLY1305"), "\(chacha.standardError)")
+            var tls12Only = TLSConfiguration.client(trust: .anyCertificate)
+            tls12Only.protocolVersions = .tls1_2 ... .tls1_2
+            let client = try TestClient.tls(port: server.boundPort, client: tls12Only)
             #expect(client.protocolVersion == "TLSv1.2")
+            #expect(client.cipherName.hasPrefix("ECDHE-") && !client.cipherName.hasSuffix("-SHA"), "\(client.cipherName)")
         }
     }
 
     @Test("a certificate file holding the chain verifies against the root alone")
     func chain() throws {
         try TestServer.with { server in
-            var options = TestTLSOptions()
-            options.trustedCAFile = TestCertificates.shared.caFile
-            let client = try TestClient.tls(port: server.boundPort, options: options)
+            let client = try TestClient.tls(port: server.boundPort, client: .client(trust: .roots(caPath: TestCertificates.shared.caFile)))
             #expect(client.peerCommonName == "server")
         }
     }

@@ -41,7 +41,7 @@ public final class RawTLSClient {
         }
         let context: TLSContext
         do {
-            context = try TLSContext(client: TLSClientConfiguration(trust: .anyCertificate))
+            context = try TLSContext(.client(trust: .anyCertificate))
         } catch {
             close(fd)
             throw Failure(description: "\(error)")

@@ -15,7 +15,4 @@ uint64_t capguard_server_options(void);
 // EVP_EC_gen is a macro over the variadic EVP_PKEY_Q_keygen, which Swift cannot call either.
 EVP_PKEY *capguard_generate_p256_key(void);
 
-// mallopt is declared in <malloc.h>, which Swift's Glibc module does not include.
-int capguard_set_mmap_threshold(int bytes);
-
 #endif

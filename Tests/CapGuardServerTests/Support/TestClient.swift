@@ -1,5 +1,4 @@
 import COpenSSL
-import COpenSSLShims
 import CapGuardServer
 import CapGuardTLS
 import Glibc
@@ -16,21 +15,11 @@ struct TestResponse {
     var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-struct TestTLSOptions {
-    var minVersion = TLS1_2_VERSION
-    var maxVersion = TLS1_3_VERSION
-    var cipherList: String?
-    var trustedCAFile: String?
-    var certificateFile: String?
-    var keyFile: String?
-}
-
-/// A blocking client on a real socket, speaking TLS through OpenSSL or raw bytes, with a receive timeout
-/// only as a guard against a hung test.
+/// A blocking client on a real socket, speaking TLS through the TLS layer's client role or raw bytes, with a
+/// receive timeout only as a guard against a hung test.
 final class TestClient {
     let fd: Int32
-    private var context: OpaquePointer?
-    private var clientContext: TLSContext?
+    private var context: TLSContext?
     private var ssl: OpaquePointer?
     private var received: [UInt8] = []
 
@@ -53,43 +42,18 @@ final class TestClient {
         }
     }
 
-    /// Connects and completes a TLS handshake.
-    static func tls(port: Int, host: String = "127.0.0.1", options: TestTLSOptions = TestTLSOptions()) throws -> TestClient {
+    /// Connects and completes a handshake with the TLS layer's client role, as capguard's own clients do; by
+    /// default it trusts any certificate.
+    static func tls(port: Int, host: String = "127.0.0.1", client configuration: TLSConfiguration = .client(trust: .anyCertificate)) throws -> TestClient {
         let client = try TestClient(port: port, host: host)
-        try client.handshake(options)
+        try client.handshake(configuration)
         return client
     }
 
-    /// Connects and completes a handshake with the TLS layer's client role, as capguard's own clients do.
-    static func tls(port: Int, host: String = "127.0.0.1", client configuration: TLSClientConfiguration) throws -> TestClient {
-        let client = try TestClient(port: port, host: host)
-        let context = try TLSContext(client: configuration)
-        client.clientContext = context
-        try client.connectTLS(SSL_new(context.pointer))
-        return client
-    }
-
-    func handshake(_ options: TestTLSOptions = TestTLSOptions()) throws {
-        ERR_clear_error()
-        guard let context = SSL_CTX_new(TLS_client_method()) else { throw TestClientError(description: "SSL_CTX_new") }
+    func handshake(_ configuration: TLSConfiguration = .client(trust: .anyCertificate)) throws {
+        let context = try TLSContext(configuration)
         self.context = context
-        _ = capguard_SSL_CTX_set_min_proto_version(context, options.minVersion)
-        _ = capguard_SSL_CTX_set_max_proto_version(context, options.maxVersion)
-        if let cipherList = options.cipherList {
-            SSL_CTX_set_cipher_list(context, cipherList)
-        }
-        if let trustedCAFile = options.trustedCAFile {
-            SSL_CTX_load_verify_locations(context, trustedCAFile, nil)
-            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
-        }
-        if let certificateFile = options.certificateFile, let keyFile = options.keyFile {
-            SSL_CTX_use_certificate_chain_file(context, certificateFile)
-            SSL_CTX_use_PrivateKey_file(context, keyFile, SSL_FILETYPE_PEM)
-        }
-        try connectTLS(SSL_new(context))
-    }
-
-    private func connectTLS(_ ssl: OpaquePointer?) throws {
+        let ssl = SSL_new(context.pointer)
         self.ssl = ssl
         SSL_set_fd(ssl, fd)
         guard SSL_connect(ssl) == 1 else {
@@ -99,6 +63,10 @@ final class TestClient {
 
     var protocolVersion: String {
         ssl.map { String(cString: SSL_get_version($0)) } ?? "none"
+    }
+
+    var cipherName: String {
+        ssl.flatMap { SSL_get_current_cipher($0) }.map { String(cString: SSL_CIPHER_get_name($0)) } ?? "none"
     }
 
     var peerCommonName: String? {
@@ -228,9 +196,6 @@ final class TestClient {
     deinit {
         if let ssl {
             SSL_free(ssl)
-        }
-        if let context {
-            SSL_CTX_free(context)
         }
         Glibc.close(fd)
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import CapGuardServer
+import CapGuardSystem
 
 @Suite("Durations as monotonic nanoseconds")
 struct MonotonicClockTests {
@@ -16,5 +16,14 @@ struct MonotonicClockTests {
             #expect(nanoseconds == UInt64(Int64.max))
             #expect(MonotonicClock.now().addingReportingOverflow(nanoseconds).overflow == false)
         }
+    }
+}
+
+@Suite("Durations as seconds for flags")
+struct DurationSecondsTests {
+    @Test func secondsFollowTheSaturatedNanoseconds() {
+        #expect(Duration.milliseconds(1500).seconds == 1.5)
+        #expect(Duration.seconds(10).seconds == 10)
+        #expect(Duration.seconds(-1).seconds == 0)
     }
 }

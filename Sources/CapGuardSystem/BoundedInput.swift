@@ -1,8 +1,8 @@
 import Glibc
 
 /// Reads a whole file or stream, but never more than a limit: `/dev/zero`, a FIFO that never ends or a
-/// runaway pipe must cost a clear error, not the allocator's abort. Manifests and policy files both come
-/// through here before they reach the YAML reader.
+/// runaway pipe must cost a clear error, not the allocator's abort. Manifests, policy files and the
+/// server's certificate files all come through here.
 public enum BoundedInput {
     public enum Failure: Error, Sendable, Equatable {
         case cannotOpen(reason: String)
