@@ -157,8 +157,12 @@ struct PolicyFileValidator {
         let what = name.isEmpty ? "grant" : "grant \(name)"
         var grant = Grant(name: name)
         grant.namespaces = fields["namespaces"].map { namespaceNames($0, "\(what): namespaces") } ?? []
-        grant.serviceAccounts = fields["serviceAccounts"].map { strings($0, "\(what): serviceAccounts") } ?? []
-        grant.containers = fields["containers"].map { strings($0, "\(what): containers") } ?? []
+        grant.serviceAccounts = fields["serviceAccounts"].map {
+            kubernetesNames($0, "\(what): serviceAccounts", "service account name", maximumLength: 253, dots: true)
+        } ?? []
+        grant.containers = fields["containers"].map {
+            kubernetesNames($0, "\(what): containers", "container name", maximumLength: 63, dots: false)
+        } ?? []
         if let imagesNode = fields["images"] {
             let texts = strings(imagesNode, "\(what): images")
             if texts.count == imagesNode.sequence?.count {
@@ -186,6 +190,24 @@ struct PolicyFileValidator {
                 + "matching service account or container name gets what it allows")
         }
         return errors.count == errorCount ? grant : nil
+    }
+
+    /// Names the apiserver would accept (RFC 1123: a service account is a subdomain, a container a label): a
+    /// name it would refuse can never match, so it is a typo.
+    private mutating func kubernetesNames(_ node: YAMLNode, _ what: String, _ noun: String, maximumLength: Int, dots: Bool) -> [String] {
+        let names = strings(node, what)
+        guard names.count == node.sequence?.count else { return names }
+        for (name, item) in zip(names, node.sequence ?? []) {
+            let bytes = Array(name.utf8)
+            func alphanumeric(_ byte: UInt8) -> Bool { (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) }
+            let valid = bytes.count <= maximumLength && alphanumeric(bytes.first!) && alphanumeric(bytes.last!)
+                && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || (dots && $0 == UInt8(ascii: ".")) }
+            if !valid {
+                let characters = dots ? "lower-case letters, digits, '-' and '.'" : "lower-case letters, digits and '-'"
+                report(item.mark, "\(name.quotedForMessage) is not a valid \(noun) (\(characters), at most \(maximumLength))")
+            }
+        }
+        return names
     }
 
     /// What a Prometheus label value, an audit annotation and a log line carry without escaping.

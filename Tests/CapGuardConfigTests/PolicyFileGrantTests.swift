@@ -82,6 +82,10 @@ struct PolicyFileGrantTests {
                  line: 4, column: 22, fragment: "allowPrivileged must be true or false"),
         BadGrant(label: "invalid namespace", text: "grants:\n  - name: a\n    namespaces: [Kube_System]\n",
                  line: 3, column: 18, fragment: #""Kube_System" is not a valid namespace name"#),
+        BadGrant(label: "invalid service account", text: "grants:\n  - name: a\n    namespaces: [n]\n    serviceAccounts: [\"system:serviceaccount:n:x\"]\n",
+                 line: 4, column: 23, fragment: #""system:serviceaccount:n:x" is not a valid service account name"#),
+        BadGrant(label: "invalid container name", text: "grants:\n  - name: a\n    namespaces: [n]\n    containers: [cilium.agent]\n",
+                 line: 4, column: 18, fragment: #""cilium.agent" is not a valid container name"#),
         BadGrant(label: "selector of the wrong type", text: "grants:\n  - name: a\n    namespaces: [n]\n    containers: agent\n",
                  line: 4, column: 17, fragment: "grant a: containers must be a list of strings"),
     ]
