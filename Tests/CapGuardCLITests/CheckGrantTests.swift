@@ -54,4 +54,14 @@ struct CheckGrantTests {
         #expect(grants.first?["container"] as? String == "cilium-agent")
         #expect(grants.first?["line"] as? Int == 9)
     }
+
+    /// The README shows this run.
+    @Test func theExampleDaemonSet() throws {
+        let result = try CapGuardProcess.run(["check", "--config", "examples/policies/grants.yaml", "examples/manifests/cilium.yaml"])
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("examples/manifests/cilium.yaml:21: DaemonSet kube-networking/cilium: container \"debug-shell\""))
+        #expect(lines[1...3].allSatisfy { $0.hasPrefix("examples/manifests/cilium.yaml:15: note: ") && $0.hasSuffix("allowed by grant cilium-agent") })
+    }
 }
