@@ -197,27 +197,25 @@ struct PolicyFileValidator {
     private mutating func kubernetesNames(_ node: YAMLNode, _ what: String, _ noun: String, maximumLength: Int, dots: Bool) -> [String] {
         let names = strings(node, what)
         guard names.count == node.sequence?.count else { return names }
-        for (name, item) in zip(names, node.sequence ?? []) {
-            let bytes = Array(name.utf8)
-            func alphanumeric(_ byte: UInt8) -> Bool { (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) }
-            let valid = bytes.count <= maximumLength && alphanumeric(bytes.first!) && alphanumeric(bytes.last!)
-                && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || (dots && $0 == UInt8(ascii: ".")) }
-            if !valid {
-                let characters = dots ? "lower-case letters, digits, '-' and '.'" : "lower-case letters, digits and '-'"
-                report(item.mark, "\(name.quotedForMessage) is not a valid \(noun) (\(characters), at most \(maximumLength))")
-            }
+        for (name, item) in zip(names, node.sequence ?? []) where !Self.isRFC1123Name(name, maximumLength: maximumLength, dots: dots) {
+            let characters = dots ? "lower-case letters, digits, '-' and '.'" : "lower-case letters, digits and '-'"
+            report(item.mark, "\(name.quotedForMessage) is not a valid \(noun) (\(characters), at most \(maximumLength))")
         }
         return names
     }
 
-    /// What a Prometheus label value, an audit annotation and a log line carry without escaping.
-    static func isValidGrantName(_ name: String) -> Bool {
+    /// A grant's name is also what a Prometheus label value, an audit annotation and a log line carry, which
+    /// such a name needs no escaping for.
+    static func isValidGrantName(_ name: String) -> Bool { isRFC1123Name(name, maximumLength: 63, dots: true) }
+
+    /// Lower-case letters, digits, `-` (and `.` if `dots`), starting and ending with a letter or digit.
+    static func isRFC1123Name(_ name: String, maximumLength: Int, dots: Bool) -> Bool {
         let bytes = Array(name.utf8)
         func alphanumeric(_ byte: UInt8) -> Bool { (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) }
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63, alphanumeric(first), alphanumeric(last) else {
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumLength, alphanumeric(first), alphanumeric(last) else {
             return false
         }
-        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || (dots && $0 == UInt8(ascii: ".")) }
     }
 
     private mutating func namespaceOverrides(_ node: YAMLNode, base: Policy) -> [String: Policy] {
