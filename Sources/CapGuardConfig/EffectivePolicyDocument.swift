@@ -12,6 +12,7 @@ public enum EffectivePolicyDocument {
         lines.append("  users: \(flow(exemptions.users))")
         lines.append("  groups: \(flow(exemptions.groups))")
         lines.append("  images: \(flow(exemptions.images))")
+        lines += grantLines(policies.grants)
         if policies.namespaceOverrides.isEmpty {
             lines.append("namespaces: {}")
         } else {
@@ -22,6 +23,24 @@ public enum EffectivePolicyDocument {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every key of every grant, image patterns normalised (`nginx:*` is `docker.io/library/nginx:*`).
+    private static func grantLines(_ grants: [Grant]) -> [String] {
+        guard !grants.isEmpty else { return ["grants: []"] }
+        var lines = ["grants:"]
+        for grant in grants {
+            lines += [
+                "  - name: \(grant.name.quotedForMessage)",
+                "    namespaces: \(flow(grant.namespaces))",
+                "    serviceAccounts: \(flow(grant.serviceAccounts))",
+                "    images: \(flow(grant.images.map(\.description)))",
+                "    containers: \(flow(grant.containers))",
+                "    allowedCapabilities: \(flow(grant.allowedCapabilities.map(\.name)))",
+                "    allowPrivileged: \(grant.allowPrivileged)",
+            ]
+        }
+        return lines
     }
 
     private static func policyLines(_ policy: Policy, indent: String) -> [String] {

@@ -12,6 +12,14 @@ import CapGuardYAML
 ///   users: ["system:serviceaccount:kube-system:replicaset-controller"]
 ///   groups: []
 ///   images: ["registry.k8s.io/kube-proxy:*"]
+/// grants:                        # capabilities for the containers a grant selects, beyond their allowlist
+///   - name: cilium-agent
+///     namespaces: [kube-networking]
+///     serviceAccounts: [cilium]
+///     images: ["quay.io/cilium/cilium@sha256:*"]
+///     containers: [cilium-agent]
+///     allowedCapabilities: [NET_ADMIN, SYS_ADMIN, SYS_RESOURCE]
+///     allowPrivileged: false
 /// namespaces:                    # per-namespace overrides; keys left out come from the top level
 ///   legacy-billing:
 ///     mode: audit
@@ -20,10 +28,18 @@ import CapGuardYAML
 ///
 /// Keys left out take the embedded default. Validation is strict, because a typo that is silently ignored
 /// either opens the cluster or locks it: unknown and duplicate keys, wrong types, unknown modes, unknown
-/// capability names and `ALL` on an allowlist are errors, and every error in the file is reported.
+/// capability names and `ALL` on an allowlist are errors, and every error in the file is reported. What is
+/// valid but likely not meant (an image matched by tag, an image exemption) is a warning.
 public enum PolicyFile {
     /// Parses and validates a policy file's text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(PolicyFileErrors) -> PolicySet {
+        try parseWithWarnings(text, file: file).policies
+    }
+
+    /// Parses and validates as `parse` does, and says what in a valid file deserves a second look.
+    public static func parseWithWarnings(
+        _ text: String, file: String
+    ) throws(PolicyFileErrors) -> (policies: PolicySet, warnings: [PolicyFileWarning]) {
         let documents: [YAMLDocument]
         do {
             documents = try YAMLParser.parse(text)
@@ -39,7 +55,7 @@ public enum PolicyFile {
         guard validator.errors.isEmpty else {
             throw PolicyFileErrors(validator.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }
-        return policies
+        return (policies, validator.warnings)
     }
 }
 
@@ -47,6 +63,7 @@ public enum PolicyFile {
 struct PolicyFileValidator {
     let file: String
     private(set) var errors: [PolicyFileError] = []
+    private(set) var warnings: [PolicyFileWarning] = []
 
     init(file: String) { self.file = file }
 
@@ -54,7 +71,12 @@ struct PolicyFileValidator {
         errors.append(PolicyFileError(file: file, mark: mark, message: message))
     }
 
-    static let topLevelKeys = ["mode", "allowedCapabilities", "denyPrivileged", "exemptions", "namespaces"]
+    mutating func warn(_ mark: YAMLMark, _ message: String) {
+        warnings.append(PolicyFileWarning(file: file, mark: mark, message: message))
+    }
+
+    static let topLevelKeys = ["mode", "allowedCapabilities", "denyPrivileged", "exemptions", "grants", "namespaces"]
+    static let grantKeys = ["name", "namespaces", "serviceAccounts", "images", "containers", "allowedCapabilities", "allowPrivileged"]
     static let exemptionKeys = ["namespaces", "users", "groups", "images"]
     static let overrideKeys = ["mode", "allowedCapabilities", "denyPrivileged"]
 
@@ -68,13 +90,132 @@ struct PolicyFileValidator {
                 namespaces: exemptions["namespaces"].map { namespaceNames($0, "exemptions.namespaces") } ?? [],
                 users: exemptions["users"].map { strings($0, "exemptions.users") } ?? [],
                 groups: exemptions["groups"].map { strings($0, "exemptions.groups") } ?? [],
-                images: exemptions["images"].map { strings($0, "exemptions.images") } ?? []
+                images: exemptions["images"].map { exemptImages($0) } ?? []
             )
+        }
+        if let node = fields["grants"], !node.isNull {
+            set.grants = grants(node)
         }
         if let node = fields["namespaces"], !node.isNull {
             set.namespaceOverrides = namespaceOverrides(node, base: base)
         }
         return set
+    }
+
+    /// Image exemptions read as before (`*` over the text as written), with warnings: an exemption lets a
+    /// pod author who picks the image run it with anything, where a grant allows only what it lists.
+    private mutating func exemptImages(_ node: YAMLNode) -> [String] {
+        let patterns = strings(node, "exemptions.images")
+        guard patterns.count == node.sequence?.count else { return patterns }
+        for (pattern, item) in zip(patterns, node.sequence ?? []) {
+            warn(item.mark, "the image exemption \(pattern.quotedForMessage) exempts its containers from every rule, privileged "
+                + "and any capability included, whoever writes the pod; a grant allows only the capabilities it lists (see grants)")
+            if !pattern.contains("@") { warnTagOnly(item.mark, pattern, what: "the image exemption") }
+        }
+        return patterns
+    }
+
+    private mutating func warnTagOnly(_ mark: YAMLMark, _ pattern: String, what: String) {
+        warn(mark, "\(what) \(pattern.quotedForMessage) matches by tag, and a tag can be pushed again to name other "
+            + "content; match by digest (name@sha256:...) to pin what it covers")
+    }
+
+    private mutating func grants(_ node: YAMLNode) -> [Grant] {
+        guard let items = node.sequence else {
+            report(node.mark, "grants must be a list of grants, found \(describe(node))")
+            return []
+        }
+        var grants: [Grant] = []
+        var firstLines: [String: Int] = [:]
+        for item in items {
+            guard let grant = grant(item) else { continue }
+            if let line = firstLines[grant.name] {
+                report(item.mapping?.first { $0.key.scalar?.value == "name" }?.value.mark ?? item.mark,
+                       "grant \(grant.name.quotedForMessage) is defined twice (first on line \(line)); grant names must be unique")
+                continue
+            }
+            firstLines[grant.name] = item.mark.line
+            grants.append(grant)
+        }
+        return grants
+    }
+
+    private mutating func grant(_ node: YAMLNode) -> Grant? {
+        guard let fields = mapping(node, keys: Self.grantKeys, what: "a grant") else { return nil }
+        let errorCount = errors.count
+        var name = ""
+        if let nameNode = fields["name"] {
+            if let value = nameNode.scalar?.value, !nameNode.isNull, Self.isValidGrantName(value) {
+                name = value
+            } else {
+                report(nameNode.mark, "a grant name is 1 to 63 lower-case letters, digits, '-' and '.', starting and ending "
+                    + "with a letter or digit (it names the grant in logs and metrics), found \(describe(nameNode))")
+            }
+        } else {
+            report(node.mark, "a grant needs a name")
+        }
+        let what = name.isEmpty ? "grant" : "grant \(name)"
+        var grant = Grant(name: name)
+        grant.namespaces = fields["namespaces"].map { namespaceNames($0, "\(what): namespaces") } ?? []
+        grant.serviceAccounts = fields["serviceAccounts"].map {
+            kubernetesNames($0, "\(what): serviceAccounts", "service account name", maximumLength: 253, dots: true)
+        } ?? []
+        grant.containers = fields["containers"].map {
+            kubernetesNames($0, "\(what): containers", "container name", maximumLength: 63, dots: false)
+        } ?? []
+        if let imagesNode = fields["images"] {
+            let texts = strings(imagesNode, "\(what): images")
+            if texts.count == imagesNode.sequence?.count {
+                for (text, item) in zip(texts, imagesNode.sequence ?? []) {
+                    switch ImagePattern.parse(text) {
+                    case .success(let pattern):
+                        grant.images.append(pattern)
+                        if pattern.matchesByTagOnly { warnTagOnly(item.mark, text, what: "\(what): the image pattern") }
+                    case .failure(let error):
+                        report(item.mark, "\(text.quotedForMessage) is not an image pattern: \(error)")
+                    }
+                }
+            }
+        }
+        if let node = fields["allowedCapabilities"] { grant.allowedCapabilities = allowlist(node) }
+        if let node = fields["allowPrivileged"] {
+            if let value = bool(node) { grant.allowPrivileged = value } else {
+                report(node.mark, "allowPrivileged must be true or false, found \(describe(node))")
+            }
+        }
+        let namesNamespace = fields["namespaces"]?.sequence?.isEmpty == false
+        let namesImage = fields["images"]?.sequence?.isEmpty == false
+        if !namesNamespace && !namesImage {
+            report(node.mark, "\(what) must name at least a namespace or an image: otherwise any pod author who picks a "
+                + "matching service account or container name gets what it allows")
+        }
+        return errors.count == errorCount ? grant : nil
+    }
+
+    /// Names the apiserver would accept (RFC 1123: a service account is a subdomain, a container a label): a
+    /// name it would refuse can never match, so it is a typo.
+    private mutating func kubernetesNames(_ node: YAMLNode, _ what: String, _ noun: String, maximumLength: Int, dots: Bool) -> [String] {
+        let names = strings(node, what)
+        guard names.count == node.sequence?.count else { return names }
+        for (name, item) in zip(names, node.sequence ?? []) where !Self.isRFC1123Name(name, maximumLength: maximumLength, dots: dots) {
+            let characters = dots ? "lower-case letters, digits, '-' and '.'" : "lower-case letters, digits and '-'"
+            report(item.mark, "\(name.quotedForMessage) is not a valid \(noun) (\(characters), at most \(maximumLength))")
+        }
+        return names
+    }
+
+    /// A grant's name is also what a Prometheus label value, an audit annotation and a log line carry, which
+    /// such a name needs no escaping for.
+    static func isValidGrantName(_ name: String) -> Bool { isRFC1123Name(name, maximumLength: 63, dots: true) }
+
+    /// Lower-case letters, digits, `-` (and `.` if `dots`), starting and ending with a letter or digit.
+    static func isRFC1123Name(_ name: String, maximumLength: Int, dots: Bool) -> Bool {
+        let bytes = Array(name.utf8)
+        func alphanumeric(_ byte: UInt8) -> Bool { (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) }
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumLength, alphanumeric(first), alphanumeric(last) else {
+            return false
+        }
+        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || (dots && $0 == UInt8(ascii: ".")) }
     }
 
     private mutating func namespaceOverrides(_ node: YAMLNode, base: Policy) -> [String: Policy] {

@@ -41,8 +41,18 @@ public struct AdmissionReviewer: Sendable {
             kind: object.kind, namespace: namespace ?? object.metadata.namespace, name: object.metadata.displayName ?? request.name))
         var warnings = evaluation.advisories.map(formatter.warning(for:))
         var omittedWarnings = evaluation.advisories.omittedCount
+        // What grants allowed comes last among the warnings: the first to give way when they do not all fit.
+        let grantLines = evaluation.grantUses.map(formatter.warning(for:))
+        if !grantLines.isEmpty {
+            outcome.grantsUsed = evaluation.grantsUsed
+            outcome.grantUses = grantLines
+            outcome.omittedGrantUses = evaluation.grantUses.omittedCount
+            outcome.auditAnnotations["grants"] = LineBudget.auditAnnotation.fit(
+                grantLines, omitted: evaluation.grantUses.omittedCount, more: ViolationFormatter.moreGrantUses).joined(separator: "; ")
+        }
         func finished() -> AdmissionOutcome {
-            outcome.warnings = LineBudget.warnings.fit(warnings, omitted: omittedWarnings, more: ViolationFormatter.moreWarnings)
+            outcome.warnings = LineBudget.warnings.fit(
+                warnings + grantLines, omitted: omittedWarnings + evaluation.grantUses.omittedCount, more: ViolationFormatter.moreWarnings)
             return outcome
         }
         if evaluation.skipped == .windowsPod {
@@ -110,6 +120,11 @@ public struct AdmissionOutcome: Sendable, Hashable {
     public var warnings: [String] = []
     public var auditAnnotations: [String: String] = [:]
     public var exemptions: [Exemption] = []
+    /// The grants that allowed anything, each once, in the order first used.
+    public var grantsUsed: [String] = []
+    /// What each grant allowed, one warning-form line each, within `FindingLimits`; `omittedGrantUses` more.
+    public var grantUses: [String] = []
+    public var omittedGrantUses = 0
     /// Every violation that decides, those left out of `messages` included.
     public var violationCount = 0
     public var existingViolationCount = 0

@@ -52,6 +52,13 @@ public struct ManifestChecker: Sendable {
                 container: ManifestText.escaped(advisory.container.name), message: formatter.message(for: advisory)
             )
         }
+        result.grantUses = evaluation.grantUses.map { use in
+            CheckedObject.GrantedFinding(
+                line: manifest.line(of: use.container), field: use.container.path(below: findings.podSpecPath, field: use.field),
+                container: ManifestText.escaped(use.container.name), use: use, message: formatter.message(for: use)
+            )
+        }
+        result.omittedGrantUses = evaluation.grantUses.omittedCount
         result.omittedViolations = evaluation.violations.omittedCount
         result.omittedAdvisories = evaluation.advisories.omittedCount
         result.status = evaluation.violations.isEmpty ? .compliant : .violating
@@ -90,6 +97,41 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         }
     }
 
+    /// What a grant allowed one container: reported beside the findings, never as one.
+    public struct GrantedFinding: Sendable, Hashable, Encodable {
+        public let line: Int
+        public let field: FieldPath
+        public let container: String
+        public let grant: String
+        /// The capability's name, or `privileged`.
+        public let allows: String
+        public let message: String
+
+        public init(line: Int, field: FieldPath, container: String, use: GrantUse, message: String) {
+            self.line = line
+            self.field = field
+            self.container = container
+            grant = use.grant
+            switch use.permission {
+            case .capability(let capability): allows = capability.name
+            case .privileged: allows = "privileged"
+            }
+            self.message = message
+        }
+
+        private enum CodingKeys: String, CodingKey { case line, field, container, grant, allows, message }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(line, forKey: .line)
+            try container.encode(field.description, forKey: .field)
+            try container.encode(self.container, forKey: .container)
+            try container.encode(grant, forKey: .grant)
+            try container.encode(allows, forKey: .allows)
+            try container.encode(message, forKey: .message)
+        }
+    }
+
     public let source: String
     public let line: Int
     public let object: ObjectReference
@@ -100,6 +142,9 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
     public var omittedViolations = 0
     public var omittedAdvisories = 0
     public var exemptions: [String] = []
+    /// What grants allowed, within `FindingLimits`; `omittedGrantUses` more.
+    public var grantUses: [GrantedFinding] = []
+    public var omittedGrantUses = 0
 
     public init(source: String, line: Int, object: ObjectReference) {
         self.source = source
@@ -114,6 +159,7 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case file, line, kind, namespace, name, status, violations, advisories, omittedViolations, omittedAdvisories, exemptions
+        case grants, omittedGrantUses
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -129,5 +175,7 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
         if omittedViolations > 0 { try container.encode(omittedViolations, forKey: .omittedViolations) }
         if omittedAdvisories > 0 { try container.encode(omittedAdvisories, forKey: .omittedAdvisories) }
         try container.encode(exemptions, forKey: .exemptions)
+        try container.encode(grantUses, forKey: .grants)
+        if omittedGrantUses > 0 { try container.encode(omittedGrantUses, forKey: .omittedGrantUses) }
     }
 }

@@ -5,7 +5,9 @@ import CapGuardPolicy
 // apiserver treats it.
 
 extension PodSpec: Decodable {
-    private enum CodingKeys: String, CodingKey { case containers, initContainers, ephemeralContainers, os }
+    private enum CodingKeys: String, CodingKey {
+        case containers, initContainers, ephemeralContainers, os, serviceAccountName, serviceAccount
+    }
     private enum OSKeys: String, CodingKey { case name }
 
     public init(from decoder: any Decoder) throws {
@@ -18,7 +20,9 @@ extension PodSpec: Decodable {
             containers: try container.decodeIfPresent([Container].self, forKey: .containers) ?? [],
             initContainers: try container.decodeIfPresent([Container].self, forKey: .initContainers) ?? [],
             ephemeralContainers: try container.decodeIfPresent([Container].self, forKey: .ephemeralContainers) ?? [],
-            osName: osName
+            osName: osName,
+            serviceAccountName: try container.decodeIfPresent(String.self, forKey: .serviceAccountName),
+            deprecatedServiceAccount: try container.decodeIfPresent(String.self, forKey: .serviceAccount)
         )
     }
 }

@@ -1,6 +1,8 @@
 /// Rule 1: `securityContext.capabilities.drop` must contain `ALL`.
 enum DropAllCheck: ContainerCheck {
-    static func check(_ container: Container, at reference: ContainerReference, policy: Policy, into sink: inout some FindingSink) {
+    static func check(
+        _ container: Container, at reference: ContainerReference, policy: Policy, grants: ContainerGrants, into sink: inout some FindingSink
+    ) {
         guard let securityContext = container.securityContext else {
             return fail(.noSecurityContext, reference, &sink)
         }

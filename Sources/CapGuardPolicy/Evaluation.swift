@@ -11,12 +11,18 @@ public struct Evaluation: Sendable, Hashable {
     /// On an UPDATE, the violations the old object already had (see `PreviousViolations`).
     public var existingViolations: FindingList<Violation>
     public var advisories: FindingList<Advisory>
+    /// What grants allowed, each capability (or privileged) of each container.
+    public var grantUses: FindingList<GrantUse>
+    /// The names of the grants that allowed anything, in the order first used, none left out (there are at
+    /// most as many as the policy has grants).
+    public var grantsUsed: [String] = []
     public var skipped: Skip?
 
     public init(limits: FindingLimits = .default, skipped: Skip? = nil) {
         violations = FindingList(limits: limits)
         existingViolations = FindingList(limits: limits)
         advisories = FindingList(limits: limits)
+        grantUses = FindingList(limits: limits)
         self.skipped = skipped
     }
 
@@ -38,4 +44,9 @@ struct EvaluationSink: FindingSink {
     }
 
     mutating func report(_ advisory: Advisory) { evaluation.advisories.append(advisory) }
+
+    mutating func report(_ use: GrantUse) {
+        evaluation.grantUses.append(use)
+        if !evaluation.grantsUsed.contains(use.grant) { evaluation.grantsUsed.append(use.grant) }
+    }
 }

@@ -5,8 +5,11 @@ protocol FindingSink {
     mutating func willCheck(_ container: Container, at reference: ContainerReference)
     mutating func report(_ violation: Violation)
     mutating func report(_ advisory: Advisory)
+    /// A grant allowed what would otherwise violate.
+    mutating func report(_ use: GrantUse)
 }
 
 extension FindingSink {
     mutating func willCheck(_ container: Container, at reference: ContainerReference) {}
+    mutating func report(_ use: GrantUse) {}
 }

@@ -8,17 +8,25 @@ public struct PodSpec: Sendable, Hashable {
     public var ephemeralContainers: [Container]
     /// `spec.os.name`; `windows` pods have no Linux capabilities.
     public var osName: String?
+    /// `spec.serviceAccountName`; grants select on it (see `effectiveServiceAccountName`).
+    public var serviceAccountName: String?
+    /// `spec.serviceAccount`, the deprecated alias of `serviceAccountName`.
+    public var deprecatedServiceAccount: String?
 
     public init(
         containers: [Container] = [],
         initContainers: [Container] = [],
         ephemeralContainers: [Container] = [],
-        osName: String? = nil
+        osName: String? = nil,
+        serviceAccountName: String? = nil,
+        deprecatedServiceAccount: String? = nil
     ) {
         self.containers = containers
         self.initContainers = initContainers
         self.ephemeralContainers = ephemeralContainers
         self.osName = osName
+        self.serviceAccountName = serviceAccountName
+        self.deprecatedServiceAccount = deprecatedServiceAccount
     }
 
     public func containers(in list: ContainerList) -> [Container] {
@@ -62,5 +70,17 @@ public struct Capabilities: Sendable, Hashable {
     public init(add: [String] = [], drop: [String] = []) {
         self.add = add
         self.drop = drop
+    }
+}
+
+extension PodSpec {
+    /// The service account the pod runs as, as the apiserver settles it: `serviceAccountName`, else the
+    /// deprecated `serviceAccount` (the v1 conversion copies it over when the name is empty), else `default`
+    /// (the ServiceAccount admission plugin sets it on a Pod before webhooks see it; a workload's template
+    /// and a manifest checked offline may leave it out).
+    public var effectiveServiceAccountName: String {
+        if let name = serviceAccountName, !name.isEmpty { return name }
+        if let name = deprecatedServiceAccount, !name.isEmpty { return name }
+        return "default"
     }
 }

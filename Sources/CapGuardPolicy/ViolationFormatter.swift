@@ -1,3 +1,5 @@
+import CapGuardJSON
+
 /// Turns findings into the words a user reads: full messages that say what to change (denials, `capguard
 /// check`), and short one-line warnings (kubectl prints them as `Warning: ...`).
 ///
@@ -75,6 +77,36 @@ public struct ViolationFormatter: Sendable {
         case .dropAllSpelling(let spelling):
             return "\(field): write \"ALL\", not \(spelling.quotedForMessage) (Pod Security restricted requires it)"
         }
+    }
+
+    /// `Deployment net/cilium: container "agent" (spec.template.spec.containers[0]) adds NET_ADMIN, allowed by
+    /// grant cilium-agent`: what a report says of a capability that only a grant allowed.
+    public func message(for use: GrantUse) -> String {
+        let container = use.container
+        let subject = "\(object): \(container.list.noun) \(container.name.quotedForMessage) (\(path(of: container)))"
+        switch use.permission {
+        case .capability(let capability): return "\(subject) adds \(capability.name), allowed by grant \(Self.grantName(use))"
+        case .privileged: return "\(subject) is privileged, allowed by grant \(Self.grantName(use))"
+        }
+    }
+
+    /// One line, as a warning: `spec.containers[0].securityContext.capabilities.add[0]: NET_ADMIN allowed by
+    /// grant cilium-agent`.
+    public func warning(for use: GrantUse) -> String {
+        let field = use.container.path(below: podSpecPath, field: use.field)
+        switch use.permission {
+        case .capability(let capability): return "\(field): \(capability.name) allowed by grant \(Self.grantName(use))"
+        case .privileged: return "\(field): true allowed by grant \(Self.grantName(use))"
+        }
+    }
+
+    /// The policy file restricts grant names to plain names; escaped all the same, since a `PolicySet` can be
+    /// built in code.
+    private static func grantName(_ use: GrantUse) -> String { TextSafety.escaped(use.grant) }
+
+    /// The line that stands for grant uses left out.
+    public static func moreGrantUses(_ count: Int) -> String {
+        count == 1 ? "and 1 more use of a grant" : "and \(count) more uses of grants"
     }
 
     /// The line that stands for violations left out of a message, a list of warnings or a report.

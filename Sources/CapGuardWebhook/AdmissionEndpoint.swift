@@ -85,6 +85,10 @@ public struct AdmissionEndpoint: Sendable {
         if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = text(subResource) }
         if request.dryRun { metadata["dryRun"] = "true" }
         if !outcome.exemptions.isEmpty { metadata["exemptions"] = .array(outcome.exemptions.map { .string($0.description) }) }
+        if !outcome.grantUses.isEmpty {
+            let more = outcome.omittedGrantUses > 0 ? [ViolationFormatter.moreGrantUses(outcome.omittedGrantUses)] : []
+            metadata["grants"] = .array((outcome.grantUses + more).map { .string($0) })
+        }
         if outcome.existingViolationCount > 0 { metadata["existingViolations"] = .stringConvertible(outcome.existingViolationCount) }
         let message = switch outcome.decision {
         case .denied: "admission denied"

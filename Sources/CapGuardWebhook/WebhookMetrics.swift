@@ -16,6 +16,9 @@ public final class WebhookMetrics: Sendable {
     private struct State {
         var admissions: [AdmissionKey: Int] = [:]
         var malformed: [String: Int] = [:]
+        /// By grant name: names come from the policy file, never from a request, so the label set is bounded
+        /// by the grants the served policies have had.
+        var grantUses: [String: Int] = [:]
         var decodeBudgetRefusals = 0
         var latency = LatencyHistogram()
     }
@@ -33,6 +36,7 @@ public final class WebhookMetrics: Sendable {
         state.withLock {
             $0.admissions[key, default: 0] += 1
             $0.latency.observe(seconds)
+            for grant in outcome.grantsUsed { $0.grantUses[grant, default: 0] += 1 }
         }
     }
 
@@ -64,6 +68,13 @@ public final class WebhookMetrics: Sendable {
         family("capguard_malformed_requests_total", "counter", "Admission requests refused with HTTP 400, by reason.")
         for (reason, count) in snapshot.malformed.sorted(by: { $0.key < $1.key }) {
             out.append("capguard_malformed_requests_total{reason=\"\(reason)\"} \(count)")
+        }
+
+        family("capguard_grant_uses_total", "counter", "Admission requests in which a grant allowed a capability or privileged, by grant.")
+        var grantUses = snapshot.grantUses
+        for grant in policy.policies.grants where grantUses[grant.name] == nil { grantUses[grant.name] = 0 }
+        for (grant, count) in grantUses.sorted(by: { $0.key < $1.key }) {
+            out.append("capguard_grant_uses_total{grant=\"\(Self.escape(grant))\"} \(count)")
         }
 
         family("capguard_policy_generation", "gauge", "Generation of the policy being served: 1 at start, one more per successful reload.")

@@ -101,6 +101,10 @@ struct CheckReport: Encodable {
             if result.omittedAdvisories > 0 {
                 print("\(result.source):\(result.line): warning: \(result.object): \(ViolationFormatter.moreWarnings(result.omittedAdvisories))")
             }
+            for use in result.grantUses { print("\(result.source):\(use.line): note: \(use.message)") }
+            if result.omittedGrantUses > 0 {
+                print("\(result.source):\(result.line): note: \(result.object): \(ViolationFormatter.moreGrantUses(result.omittedGrantUses))")
+            }
         }
         for error in errors { printError("error: \(error)") }
         let violations = summary.violations == 1 ? "1 violation" : "\(summary.violations) violations"

@@ -33,4 +33,11 @@ struct ExamplePolicyTests {
             #expect(try PolicyFile.parse(EffectivePolicyDocument.yaml(policies), file: name) == policies)
         }
     }
+
+    @Test func grantsGiveNodeAgentsTheirCapabilitiesOnly() throws {
+        let policies = try LoadedPolicy.load(path: Self.directory.appendingPathComponent("grants.yaml").path).policies
+        #expect(policies.grants.map(\.name) == ["cilium-agent", "kube-proxy"])
+        #expect(policies.exemptions.isEmpty)
+        #expect(try PolicyFile.parse(EffectivePolicyDocument.yaml(policies), file: "grants.yaml") == policies)
+    }
 }
