@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each importing only those below it:
-//   COpenSSL, CYAML (system libraries)
+//   COpenSSL, CYAML (system libraries), CCapGuardBuildInfo (the commit built from)
 //   CapGuardJSON (JSON string literals and repeated keys, hex digits, and which text is escaped wherever
 //                 capguard writes it)
 //   CapGuardPolicy (pure policy core), CapGuardYAML (libyaml -> node tree)
@@ -11,6 +11,11 @@ import PackageDescription
 //   CapGuardServer (HTTP/1.1 over CapGuardTLS; knows nothing of Kubernetes)
 //   CapGuardWebhook (admission endpoints, metrics, wiring)
 //   capguard (command line)
+// The commit for capguard_build_info: CAPGUARD_REVISION when set (for builds from a copy of the sources, such as
+// the Dockerfile's), else the git checkout's HEAD, else "unknown". Kept to characters a C string literal holds as is.
+let revision = (Context.environment["CAPGUARD_REVISION"] ?? Context.gitInformation?.currentCommit ?? "")
+    .filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+
 let package = Package(
     name: "capguard",
     platforms: [.macOS(.v15)],
@@ -38,6 +43,10 @@ let package = Package(
         .target(
             name: "COpenSSLShims",
             dependencies: ["COpenSSL"]
+        ),
+        .target(
+            name: "CCapGuardBuildInfo",
+            cSettings: revision.isEmpty ? [] : [.define("CAPGUARD_REVISION", to: "\"\(revision)\"")]
         ),
         .target(name: "CapGuardJSON"),
         .target(name: "CapGuardPolicy", dependencies: ["CapGuardJSON"]),
@@ -74,6 +83,7 @@ let package = Package(
         .target(
             name: "CapGuardWebhook",
             dependencies: [
+                "CCapGuardBuildInfo",
                 "CapGuardJSON",
                 "CapGuardPolicy",
                 "CapGuardKube",
