@@ -5,23 +5,13 @@ import Glibc
 /// the descriptor limit from getrlimit.
 public struct ProcessStatistics: Sendable, Equatable {
     /// User plus system CPU time.
-    public var cpuSeconds: Double
-    public var residentBytes: Int
-    public var openFileDescriptors: Int
+    public let cpuSeconds: Double
+    public let residentBytes: Int
+    public let openFileDescriptors: Int
     /// The soft RLIMIT_NOFILE; nil when unlimited.
-    public var maxFileDescriptors: Int?
+    public let maxFileDescriptors: Int?
     /// When the process started, in seconds since the Unix epoch.
-    public var startTimeSeconds: Double
-
-    public init(
-        cpuSeconds: Double, residentBytes: Int, openFileDescriptors: Int, maxFileDescriptors: Int?, startTimeSeconds: Double
-    ) {
-        self.cpuSeconds = cpuSeconds
-        self.residentBytes = residentBytes
-        self.openFileDescriptors = openFileDescriptors
-        self.maxFileDescriptors = maxFileDescriptors
-        self.startTimeSeconds = startTimeSeconds
-    }
+    public let startTimeSeconds: Double
 
     /// This process now; nil where /proc is not mounted or reads something unexpected.
     public static func current() -> ProcessStatistics? {
