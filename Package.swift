@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers, each importing only those below it; tests may use any layer and CapGuardTestSupport.
 //   C modules:   COpenSSL, CYAML (system libraries), COpenSSLShims (OpenSSL's macros as functions),
+//                CCapGuardBuildInfo (the commit built from),
 //                CSystemShims (libc calls that Swift's Glibc module leaves out)
 //   pure and system pieces, knowing neither Kubernetes nor HTTP:
 //                CapGuardJSON (JSON strings and the JSON writer, repeated keys, hex digits, and which text is
@@ -15,6 +16,11 @@ import PackageDescription
 //                CapGuardConfig (the policy file and its reload)
 //   above both:  CapGuardWebhook (admission endpoints, metrics, wiring: server, objects and config)
 //   on top:      capguard (command line)
+// The commit for capguard_build_info: CAPGUARD_REVISION when set (for builds from a copy of the sources, such as
+// the Dockerfile's), else the git checkout's HEAD, else "unknown". Kept to characters a C string literal holds as is.
+let revision = (Context.environment["CAPGUARD_REVISION"] ?? Context.gitInformation?.currentCommit ?? "")
+    .filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+
 let package = Package(
     name: "capguard",
     platforms: [.macOS(.v15)],
@@ -47,6 +53,10 @@ let package = Package(
         .target(name: "CSystemShims"),
         // Pure and system pieces
         .target(name: "CapGuardSystem"),
+        .target(
+            name: "CCapGuardBuildInfo",
+            cSettings: revision.isEmpty ? [] : [.define("CAPGUARD_REVISION", to: "\"\(revision)\"")]
+        ),
         .target(name: "CapGuardJSON"),
         .target(name: "CapGuardPolicy", dependencies: ["CapGuardJSON"]),
         .target(
@@ -86,6 +96,7 @@ let package = Package(
         .target(
             name: "CapGuardWebhook",
             dependencies: [
+                "CCapGuardBuildInfo",
                 "CapGuardJSON",
                 "CapGuardPolicy",
                 "CapGuardKube",

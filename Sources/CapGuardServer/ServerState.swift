@@ -45,6 +45,7 @@ public final class ServerState: Sendable {
         var statistics = counters.snapshot
         statistics.openConnections = openConnections.load(ordering: .relaxed)
         statistics.bufferedRequestBytes = requestMemory.usedBytes
+        statistics.certificateNotAfter = tls.current.certificateExpiry?.notAfterSecondsSinceEpoch
         return statistics
     }
 

@@ -25,6 +25,8 @@ public struct ServerStatistics: Sendable, Equatable {
     public var limitHits: [ServerLimit: Int] = [:]
     public var certificateReloads = 0
     public var certificateReloadFailures = 0
+    /// When the serving certificate loaded now expires, in seconds since the Unix epoch; nil if unreadable.
+    public var certificateNotAfter: Int?
 
     public init() {}
 

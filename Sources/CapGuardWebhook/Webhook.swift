@@ -30,7 +30,9 @@ public final class Webhook: Sendable {
             return ready ? .text("ok\n") : .text("not ready: no valid serving certificate\n", status: 503)
         }
         router.add("GET", "/metrics") { _ in
-            let text = metrics.render(server: serverState.statistics, policy: policies.current, reloads: policies.reloadStatistics)
+            let text = metrics.render(
+                server: serverState.statistics, policy: policies.current, reloads: policies.reloadStatistics,
+                process: ProcessStatistics.current())
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         }
         server = HTTPServer(state: serverState, router: router, logger: logger)

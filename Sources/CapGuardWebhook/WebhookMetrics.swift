@@ -48,9 +48,11 @@ public final class WebhookMetrics: Sendable {
         state.withLock { $0.decodeBudgetRefusals += 1 }
     }
 
-    /// The whole exposition: admissions, latency, malformed requests, the policy and its reloads, and the
-    /// server's connection counters.
-    public func render(server: ServerStatistics, policy: LoadedPolicy, reloads: PolicyReloader.Statistics?) -> String {
+    /// The whole exposition: admissions, latency, malformed requests, the policy and its reloads, the server's
+    /// connection counters and certificate, the build, and the standard process metrics when /proc gives them.
+    public func render(
+        server: ServerStatistics, policy: LoadedPolicy, reloads: PolicyReloader.Statistics?, process: ProcessStatistics?
+    ) -> String {
         let snapshot = state.withLock { $0 }
         var out: [String] = []
         func family(_ name: String, _ type: String, _ help: String) {
@@ -108,7 +110,45 @@ public final class WebhookMetrics: Sendable {
         family("capguard_certificate_reloads_total", "counter", "Serving certificate changes seen, by result.")
         out.append("capguard_certificate_reloads_total{result=\"success\"} \(server.certificateReloads)")
         out.append("capguard_certificate_reloads_total{result=\"rejected\"} \(server.certificateReloadFailures)")
+        if let notAfter = server.certificateNotAfter {
+            family("capguard_certificate_not_after_timestamp_seconds", "gauge", "When the serving certificate loaded now expires, in seconds since the Unix epoch.")
+            out.append("capguard_certificate_not_after_timestamp_seconds \(notAfter)")
+        }
+
+        family("capguard_build_info", "gauge", "The capguard build serving: its version and the git commit it was built from.")
+        out.append("capguard_build_info{version=\"\(Self.escape(BuildInfo.version))\",revision=\"\(Self.escape(BuildInfo.revision))\"} 1")
+        if let process {
+            out += Self.processLines(process)
+        }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The process metrics under the names and help texts every Prometheus client uses for them.
+    private static func processLines(_ process: ProcessStatistics) -> [String] {
+        var out = [
+            "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.",
+            "# TYPE process_cpu_seconds_total counter",
+            "process_cpu_seconds_total \(process.cpuSeconds)",
+            "# HELP process_resident_memory_bytes Resident memory size in bytes.",
+            "# TYPE process_resident_memory_bytes gauge",
+            "process_resident_memory_bytes \(process.residentBytes)",
+            "# HELP process_open_fds Number of open file descriptors.",
+            "# TYPE process_open_fds gauge",
+            "process_open_fds \(process.openFileDescriptors)",
+        ]
+        if let maxFileDescriptors = process.maxFileDescriptors {
+            out += [
+                "# HELP process_max_fds Maximum number of open file descriptors.",
+                "# TYPE process_max_fds gauge",
+                "process_max_fds \(maxFileDescriptors)",
+            ]
+        }
+        out += [
+            "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.",
+            "# TYPE process_start_time_seconds gauge",
+            "process_start_time_seconds \(process.startTimeSeconds)",
+        ]
+        return out
     }
 
     private static func escape(_ value: String) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CapGuardWebhook
 import Glibc
 
 @main
@@ -10,7 +11,7 @@ struct CapGuardCommand: ParsableCommand {
             Every container must drop ALL capabilities and may add back only capabilities on an allowlist \
             (by default NET_BIND_SERVICE, CHOWN, SETUID, SETGID); privileged containers are refused.
             """,
-        version: "0.1.0",
+        version: BuildInfo.version,
         subcommands: [ServeCommand.self, CheckCommand.self, PolicyCommand.self, CapsCommand.self]
     )
 

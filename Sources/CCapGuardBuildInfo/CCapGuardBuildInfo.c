@@ -1,0 +1,9 @@
+#include "CCapGuardBuildInfo.h"
+
+#ifndef CAPGUARD_REVISION
+#define CAPGUARD_REVISION "unknown"
+#endif
+
+const char *capguard_build_revision(void) {
+    return CAPGUARD_REVISION;
+}
