@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// A program from outside the project that reads what capguard writes: check-jsonschema, sarif-tools and
-/// pre-commit (scripts/test installs them with pip into the tools environment), kubectl, bash, python3.
-/// A test that needs one fails when it is missing: skipping would pass without checking anything.
+/// pre-commit (scripts/test installs them with pip), kubectl, git, bash, python3. A test that needs one
+/// fails when it is missing: skipping would pass without checking anything.
 struct ExternalTool {
     struct Result {
         let status: Int32
@@ -13,11 +13,15 @@ struct ExternalTool {
 
     let path: String
 
-    /// The tools environment that scripts/test and scripts/check-deploy install into, then PATH.
+    /// Looks in the environments that scripts/test and scripts/check-deploy install into, then on PATH.
     init(_ name: String) throws {
         let environment = ProcessInfo.processInfo.environment
-        let toolsDirectory = environment["CAPGUARD_TOOLS_DIR"] ?? (environment["HOME"] ?? "/root") + "/.cache/capguard-deploy-tools"
-        let directories = [toolsDirectory + "/bin"] + (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        let home = environment["HOME"] ?? "/root"
+        let toolDirectories = [
+            environment["CAPGUARD_TEST_TOOLS_DIR"] ?? home + "/.cache/capguard-test-tools",
+            environment["CAPGUARD_TOOLS_DIR"] ?? home + "/.cache/capguard-deploy-tools",
+        ].map { $0 + "/bin" }
+        let directories = toolDirectories + (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         let found = directories.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
         path = try #require(found, "\(name) is not installed: scripts/test installs what the tests need")
     }
