@@ -56,7 +56,7 @@ struct JUnitReport {
         let name = [reference.kind, reference.namespace, reference.name ?? "(unnamed)"].compactMap { $0 }.joined(separator: "/")
         var advisories = object.findings.filter { !$0.isViolation }.map { "\(object.source):\($0.line): warning: \($0.message)" }
         if object.omittedAdvisories > 0 {
-            advisories.append("\(object.source):\(object.line): warning: \(ViolationFormatter.moreWarnings(object.omittedAdvisories))")
+            advisories.append("\(object.source):\(object.line): warning: \(object.object): \(ViolationFormatter.moreWarnings(object.omittedAdvisories))")
         }
         let outcome: TestCase.Outcome
         switch object.status {
@@ -65,7 +65,7 @@ struct JUnitReport {
         case .violating:
             var details = object.violations.map { "\(object.source):\($0.line): \($0.message)" }
             if object.omittedViolations > 0 {
-                details.append("\(object.source):\(object.line): \(ViolationFormatter.moreViolations(object.omittedViolations))")
+                details.append("\(object.source):\(object.line): \(object.object): \(ViolationFormatter.moreViolations(object.omittedViolations))")
             }
             let count = object.violationCount
             let rules = Set(object.violations.map(\.rule))

@@ -111,4 +111,20 @@ struct CheckJUnitOutputTests {
         #expect((testCase["name"] as? String)?.contains(#"a<b&c\"d'e]]>"#) == true)
         #expect((testCase["text"] as? String)?.contains("x</failure>") == true)
     }
+
+    /// Violations a report does not list one by one are still counted in the failure.
+    @Test func violationsPastTheLimitAreCounted() throws {
+        let containers = (0..<60).map { "    - {name: c\($0), image: i}" }.joined(separator: "\n")
+        let files = try TemporaryFiles(["many.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: many}\nspec:\n  containers:\n" + containers + "\n"])
+        defer { files.remove() }
+        let result = Command.run(CapGuardProcess.executable.path, ["check", "--output", "junit", "many.yaml"], directory: files.path())
+        #expect(result.status == 1)
+        let report = try Self.parse(result.standardOutput, in: files.path())
+        let testCase = try #require(((report["suites"] as? [[String: Any]])?.first?["cases"] as? [[String: Any]])?.first)
+        #expect(testCase["name"] as? String == "Pod/many")
+        #expect(testCase["message"] as? String == "60 violations (drop-all)")
+        let text = try #require(testCase["text"] as? String)
+        #expect(text.split(separator: "\n").count == 51)
+        #expect(text.hasSuffix("many.yaml:1: Pod many: and 10 more violations"))
+    }
 }

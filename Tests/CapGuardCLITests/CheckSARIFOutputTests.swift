@@ -186,4 +186,23 @@ struct CheckSARIFOutputTests {
             #expect((help?["markdown"] as? String)?.isEmpty == false)
         }
     }
+
+    /// An object with more violations than a report lists (50) has its first 50 as results, and the rest
+    /// counted in a notification, as the text output counts them in one line.
+    @Test func violationsPastTheLimitAreCounted() throws {
+        let containers = (0..<60).map { "    - {name: c\($0), image: i}" }.joined(separator: "\n")
+        let files = try TemporaryFiles(["many.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: many}\nspec:\n  containers:\n" + containers + "\n"])
+        defer { files.remove() }
+        let text = Self.check(["many.yaml"], in: files.path())
+        let sarif = Self.check(["--output", "sarif", "many.yaml"], in: files.path())
+        #expect(sarif.status == 1)
+        try Self.validate(sarif.stdout, in: files.path())
+        #expect(text.stdout.contains("many.yaml:1: Pod many: and 10 more violations"))
+        let run = try #require((try Self.log(sarif.stdout)["runs"] as? [[String: Any]])?.first)
+        #expect((run["results"] as? [[String: Any]])?.count == 50)
+        let invocation = try #require((run["invocations"] as? [[String: Any]])?.first)
+        #expect(invocation["executionSuccessful"] as? Bool == true)
+        let notifications = try #require(invocation["toolExecutionNotifications"] as? [[String: Any]])
+        #expect(notifications.map { ($0["message"] as? [String: Any])?["text"] as? String } == ["Pod many: and 10 more violations"])
+    }
 }

@@ -1,3 +1,4 @@
+@testable import capguard
 import CapGuardTestSupport
 import Foundation
 import Testing
@@ -50,5 +51,13 @@ struct KubectlPluginTests {
         let result = try CapGuardProcess.run(["check", "-f", "-"], stdin: violatingDeployment)
         #expect(result.status == 1)
         #expect(result.lines.first?.hasPrefix("<stdin>:12: Deployment shop/web") == true)
+    }
+
+    /// kubectl's naming: a dash in the file name separates words, an underscore stands for a dash.
+    @Test func pluginFileNamesBecomeWhatTheUserTypes() {
+        #expect(CapGuardCommand.commandName(program: "/usr/local/bin/kubectl-capguard") == "kubectl capguard")
+        #expect(CapGuardCommand.commandName(program: "kubectl-cap_guard-check") == "kubectl cap-guard check")
+        #expect(CapGuardCommand.commandName(program: "/opt/bin/capguard") == "capguard")
+        #expect(CapGuardCommand.commandName(program: "kubectl-") == "capguard")
     }
 }
