@@ -10,10 +10,10 @@ public struct Manifest: Sendable {
 
     public var line: Int { node.mark.line }
 
-    /// The line of a container of the object's pod spec, or the object's own line if it cannot be found.
-    public func line(of container: ContainerReference) -> Int {
-        guard let workload = object.workload else { return line }
-        return node.node(at: workload.podSpecPath + container.path)?.mark.line ?? line
+    /// Where a container of the object's pod spec starts, or where the object starts if it cannot be found.
+    public func mark(of container: ContainerReference) -> YAMLMark {
+        guard let workload = object.workload else { return node.mark }
+        return node.node(at: workload.podSpecPath + container.path)?.mark ?? node.mark
     }
 }
 

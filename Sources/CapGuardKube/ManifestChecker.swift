@@ -1,4 +1,5 @@
 import CapGuardPolicy
+import CapGuardYAML
 
 /// Checks manifests offline with the same policy the webhook serves, so that what passes in CI is what the
 /// cluster admits.
@@ -41,20 +42,22 @@ public struct ManifestChecker: Sendable {
         let formatter = findings.formatter(naming: result.object)
         result.findings = evaluation.violations.map { violation in
             CheckedObject.Finding(
-                line: manifest.line(of: violation.container), isViolation: true,
+                position: manifest.mark(of: violation.container), isViolation: true,
+                rule: violation.rule.id,
                 field: violation.container.path(below: findings.podSpecPath, field: violation.field),
                 container: ManifestText.escaped(violation.container.name), message: formatter.message(for: violation)
             )
         } + evaluation.advisories.map { advisory in
             CheckedObject.Finding(
-                line: manifest.line(of: advisory.container), isViolation: false,
+                position: manifest.mark(of: advisory.container), isViolation: false,
+                rule: advisory.kind.id,
                 field: advisory.container.path(below: findings.podSpecPath, field: advisory.field),
                 container: ManifestText.escaped(advisory.container.name), message: formatter.message(for: advisory)
             )
         }
         result.grantUses = evaluation.grantUses.map { use in
             CheckedObject.GrantedFinding(
-                line: manifest.line(of: use.container), field: use.container.path(below: findings.podSpecPath, field: use.field),
+                line: manifest.mark(of: use.container).line, field: use.container.path(below: findings.podSpecPath, field: use.field),
                 container: ManifestText.escaped(use.container.name), use: use, message: formatter.message(for: use)
             )
         }
@@ -78,19 +81,25 @@ public struct CheckedObject: Sendable, Hashable, Encodable {
     }
 
     public struct Finding: Sendable, Hashable, Encodable {
-        public let line: Int
+        /// Where the container starts in the file.
+        public let position: YAMLMark
         /// False for an advisory: reported, but not a violation.
         public let isViolation: Bool
+        public let rule: RuleID
         public let field: FieldPath
         public let container: String
         public let message: String
 
-        private enum CodingKeys: String, CodingKey { case line, isViolation, field, container, message }
+        public var line: Int { position.line }
+
+        private enum CodingKeys: String, CodingKey { case line, column, isViolation, rule, field, container, message }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(line, forKey: .line)
+            try container.encode(position.line, forKey: .line)
+            try container.encode(position.column, forKey: .column)
             try container.encode(isViolation, forKey: .isViolation)
+            try container.encode(rule, forKey: .rule)
             try container.encode(field.description, forKey: .field)
             try container.encode(self.container, forKey: .container)
             try container.encode(message, forKey: .message)

@@ -4,16 +4,27 @@ import Glibc
 
 @main
 struct CapGuardCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "capguard",
-        abstract: "Keeps Linux capabilities of Kubernetes containers to what they need.",
-        discussion: """
-            Every container must drop ALL capabilities and may add back only capabilities on an allowlist \
-            (by default NET_BIND_SERVICE, CHOWN, SETUID, SETGID); privileged containers are refused.
-            """,
-        version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, PolicyCommand.self, CapsCommand.self]
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: commandName(program: CommandLine.arguments.first ?? "capguard"),
+            abstract: "Keeps Linux capabilities of Kubernetes containers to what they need.",
+            discussion: """
+                Every container must drop ALL capabilities and may add back only capabilities on an allowlist \
+                (by default NET_BIND_SERVICE, CHOWN, SETUID, SETGID); privileged containers are refused.
+                """,
+            version: BuildInfo.version,
+            subcommands: [ServeCommand.self, CheckCommand.self, PolicyCommand.self, CapsCommand.self]
+        )
+    }
+
+    /// The name help and usage show: `kubectl capguard` when kubectl runs the binary as its plugin
+    /// `kubectl-capguard` (kubectl passes the plugin's path as argv[0]), so that they read as the user typed
+    /// them; in a plugin's file name a dash separates words and an underscore stands for a dash.
+    static func commandName(program: String) -> String {
+        let file = program.split(separator: "/").last.map(String.init) ?? program
+        guard file.hasPrefix("kubectl-"), file.count > "kubectl-".count else { return "capguard" }
+        return "kubectl " + file.dropFirst("kubectl-".count).replacing("-", with: " ").replacing("_", with: "-")
+    }
 
     /// Exit status 2 for every usage error, as `capguard check` documents (ArgumentParser would use 64).
     static func main() {

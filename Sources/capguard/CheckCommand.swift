@@ -19,14 +19,21 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Policy file (default: the embedded policy).")
     var config: String?
 
-    @Option(help: "text or json.")
-    var output: OutputFormat = .text
+    @Option(help: "text, json, sarif (SARIF 2.1.0, for code scanning) or junit (JUnit XML, for CI test reports).")
+    var output: CheckOutputFormat = .text
+
+    @Option(name: [.customShort("f"), .customLong("filename")],
+            help: ArgumentHelp("Files or directories to check, or - for standard input, as kubectl's -f: repeatable, and commas separate paths.",
+                               valueName: "path"))
+    var filenames: [String] = []
 
     @Argument(help: "Files or directories to check, or - for standard input.")
-    var paths: [String]
+    var paths: [String] = []
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("name at least one file or directory, or - for standard input") }
+        if paths.isEmpty && filenames.isEmpty {
+            throw ValidationError("name at least one file or directory, or - for standard input")
+        }
     }
 
     func run() throws {
@@ -34,7 +41,8 @@ struct CheckCommand: ParsableCommand {
         var results: [CheckedObject] = []
         var errors: [ManifestError] = []
         var files: [String] = []
-        for path in paths {
+        let inputs = filenames.flatMap { $0.split(separator: ",").map(String.init) } + paths
+        for path in inputs {
             do {
                 files += try ManifestFiles.expand([path])
             } catch {
@@ -46,12 +54,16 @@ struct CheckCommand: ParsableCommand {
             errors += file.errors
         }
         let report = CheckReport(results: results, errors: errors)
+        let status: Int32 = !errors.isEmpty ? 2 : report.summary.violating > 0 ? 1 : 0
         switch output {
         case .text: report.printText()
         case .json: print(try JSONOutput.string(report))
+        case .sarif:
+            let sarif = SARIFReport(results: results, errors: errors, paths: files + inputs, exitCode: status)
+            print(try JSONOutput.string(sarif))
+        case .junit: print(JUnitReport(results: results, errors: errors).xml, terminator: "")
         }
-        if !errors.isEmpty { throw ExitCode(2) }
-        if report.summary.violating > 0 { throw ExitCode(1) }
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

@@ -32,8 +32,8 @@ struct ManifestParserTests {
         #expect(manifest.node.node(at: ["spec", "template", "spec", "initContainers", 1, "image"])?.scalar?.value == "busybox")
         #expect(manifest.node.node(at: ["spec", "template", "spec", "initContainers", 2]) == nil)
         #expect(manifest.node.node(at: ["spec", 0]) == nil)
-        #expect(manifest.line(of: ContainerReference(list: .initContainers, index: 1, name: "a/b")) == 8)
-        #expect(manifest.line(of: ContainerReference(list: .containers, index: 0, name: "missing")) == 1)
+        #expect(manifest.mark(of: ContainerReference(list: .initContainers, index: 1, name: "a/b")).line == 8)
+        #expect(manifest.mark(of: ContainerReference(list: .containers, index: 0, name: "missing")).line == 1)
     }
 
     @Test(arguments: ["Pod", "ConfigMap", "List", "Whatever"])
