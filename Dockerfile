@@ -16,6 +16,9 @@ COPY Package.swift ./
 RUN swift package resolve
 
 COPY Sources ./Sources
+# SwiftPM checks that the directory of every target in the manifest exists, test targets
+# included, even when it builds only one product.
+COPY Tests ./Tests
 RUN swift build -c release --product capguard --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/capguard" /out/capguard
 
