@@ -16,8 +16,13 @@ COPY Package.swift ./
 RUN swift package resolve
 
 COPY Sources ./Sources
+# SwiftPM checks that the directory of every target in the manifest exists, test targets
+# included, even when it builds only one product.
+COPY Tests ./Tests
+# Stripped: debug information and the symbol table are half of the binary, and nothing in the
+# runtime image reads them.
 RUN swift build -c release --product capguard --static-swift-stdlib \
-    && install -D -m 0755 "$(swift build -c release --show-bin-path)/capguard" /out/capguard
+    && install -D -m 0755 --strip "$(swift build -c release --show-bin-path)/capguard" /out/capguard
 
 FROM debian:12.12-slim
 
