@@ -11,7 +11,7 @@ struct CapGuardCommand: ParsableCommand {
             (by default NET_BIND_SERVICE, CHOWN, SETUID, SETGID); privileged containers are refused.
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, CheckCommand.self, PolicyCommand.self, CapsCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, FixCommand.self, PolicyCommand.self, CapsCommand.self]
     )
 
     /// Exit status 2 for every usage error, as `capguard check` documents (ArgumentParser would use 64).

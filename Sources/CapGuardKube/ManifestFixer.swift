@@ -1,0 +1,146 @@
+import CapGuardPolicy
+import CapGuardYAML
+
+/// Applies the remedy to a manifest file's text (`capguard fix`): the same objects `check` reads, the same
+/// exemptions and Windows pods left alone, and edits only where the remedy changes something.
+public struct ManifestFixer: Sendable {
+    public var policies: PolicySet
+
+    public init(policies: PolicySet) { self.policies = policies }
+
+    /// What fixing one file gave.
+    public struct FixedFile: Sendable {
+        /// The file's text after the fix; the original when nothing changed or the file could not be read.
+        public var bytes: [UInt8]
+        public var edits: [TextEdit] = []
+        /// Containers whose fix needs a person, with why; their violations stay.
+        public var refusals: [FixRefusal] = []
+        /// Why the file could not be fixed; when not empty, nothing of the file was changed.
+        public var errors: [ManifestError] = []
+        /// The objects of the fixed text as `check` sees them.
+        public var checked: [CheckedObject] = []
+
+        public var changed: Bool { !edits.isEmpty }
+    }
+
+    public func fix(_ original: [UInt8], source: String) -> FixedFile {
+        var result = FixedFile(bytes: original)
+        let parsed = ManifestParser.parse(original, source: source)
+        guard parsed.errors.isEmpty else {
+            result.errors = parsed.errors
+            return result
+        }
+        let editor = RemedyEditor(bytes: original, isJSON: YAMLParser.isJSONStream(original))
+        for manifest in parsed.manifests {
+            let planned = edits(for: manifest, editor: editor)
+            result.edits += planned.edits
+            result.refusals += planned.refusals
+        }
+        if result.changed {
+            guard !original.starts(with: [0xFE, 0xFF]), !original.starts(with: [0xFF, 0xFE]) else {
+                result.edits = []
+                result.errors = [ManifestError(source: source, line: 0, column: 0,
+                                               reason: "capguard fix edits UTF-8 text only; convert the file to UTF-8")]
+                return result
+            }
+            guard let fixed = TextEdit.apply(result.edits, to: original) else {
+                return failed(result, source: source, reason: "two changes of the fix overlap")
+            }
+            result.bytes = fixed
+        }
+        let reread = ManifestParser.parse(result.bytes, source: source)
+        // The fix must read as the original plus the remedy: if kubectl's reading of it could fail where the
+        // original's did not, nothing is changed.
+        guard reread.errors.isEmpty, reread.manifests.count == parsed.manifests.count else {
+            return failed(result, source: source, reason: "the fixed text would not read as the original does")
+        }
+        let checker = ManifestChecker(policies: policies)
+        result.checked = reread.manifests.map(checker.check)
+        return result
+    }
+
+    private func failed(_ result: FixedFile, source: String, reason: String) -> FixedFile {
+        var failed = result
+        failed.edits = []
+        failed.errors = [ManifestError(source: source, line: 0, column: 0, reason: "cannot fix: \(reason); nothing was changed")]
+        return failed
+    }
+
+    private func edits(for manifest: Manifest, editor: RemedyEditor) -> (edits: [TextEdit], refusals: [FixRefusal]) {
+        let object = manifest.object
+        let namespace = object.metadata.namespace
+        guard policies.exemptions.matching(namespace: namespace, user: nil, groups: []) == nil,
+              let workload = object.workload, let spec = object.podSpec else { return ([], []) }
+        let remedy = policies.remedy(for: spec, namespace: namespace)
+        var edits: [TextEdit] = []
+        var refusals: [FixRefusal] = []
+        let sequenceIndent = Self.sequenceIndent(in: manifest.node.node(at: workload.podSpecPath), bytes: editor.bytes)
+        var containers: [ContainerReference] = []
+        for change in remedy.changes where !containers.contains(change.container) { containers.append(change.container) }
+        // A container is fixed whole or not at all, so that a refusal never leaves half of its fix behind.
+        for reference in containers {
+            let path = reference.path(below: workload.podSpecPath)
+            do throws(RemedyEditor.Refusal) {
+                let container = try editor.node(at: path, below: manifest.node)
+                var containerEdits: [TextEdit] = []
+                for change in remedy.changes where change.container == reference {
+                    do throws(RemedyEditor.Refusal) {
+                        containerEdits += try editor.edits(for: change.change, container: container, sequenceIndent: sequenceIndent)
+                    } catch {
+                        // Fields below the container are named from the object's root, as everywhere else.
+                        switch error {
+                        case .sharedText(let field): throw .sharedText(path + field)
+                        case .unexpectedShape(let field): throw .unexpectedShape(path + field)
+                        }
+                    }
+                }
+                edits += containerEdits
+            } catch {
+                let (field, sharedText) = switch error {
+                case .sharedText(let field): (field, true)
+                case .unexpectedShape(let field): (field, false)
+                }
+                refusals.append(FixRefusal(
+                    source: manifest.source, line: manifest.line(of: reference), object: ManifestText.escaped(object.reference()),
+                    container: reference, field: field, podSpecPath: workload.podSpecPath, sharedText: sharedText))
+            }
+        }
+        return (edits, refusals)
+    }
+
+    /// How far a block sequence's dashes sit right of its key in this pod spec (0 or 2 in most files), so
+    /// that a new `drop` list is written as the file writes its container lists.
+    private static func sequenceIndent(in podSpec: YAMLNode?, bytes: [UInt8]) -> Int {
+        guard let pairs = podSpec?.mapping,
+              let pair = pairs.first(where: { $0.value.collectionStyle == .block && $0.value.sequence != nil }) else { return 2 }
+        func column(_ offset: Int) -> Int {
+            var start = offset
+            while start > 0, bytes[start - 1] != UInt8(ascii: "\n"), bytes[start - 1] != UInt8(ascii: "\r") { start -= 1 }
+            return offset - start
+        }
+        let indent = column(pair.value.extent.lowerBound) - column(pair.key.extent.lowerBound)
+        return indent >= 0 ? indent : 2
+    }
+}
+
+/// A container the fix leaves alone although the remedy would change it.
+public struct FixRefusal: Sendable, Hashable, CustomStringConvertible {
+    public let source: String
+    public let line: Int
+    public let object: ObjectReference
+    public let container: ContainerReference
+    /// The field below the container that could not be edited.
+    public let field: FieldPath
+    public let podSpecPath: FieldPath
+    /// True when the field is shared text (an anchor, an alias or a merge); false when it is not the shape
+    /// the policy read.
+    public let sharedText: Bool
+
+    public var description: String {
+        let subject = "\(source):\(line): \(object): \(container.list.noun) \(container.name.quotedForMessage) "
+            + "(\(container.path(below: podSpecPath)))"
+        guard sharedText else { return "\(subject) not fixed: \(field) is not what the policy expects there" }
+        return "\(subject) not fixed: \(field) is written with a YAML anchor, alias or merge key (<<) that other "
+            + "places share; edit it by hand, or write the container's own securityContext"
+    }
+}
