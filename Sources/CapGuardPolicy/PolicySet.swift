@@ -4,11 +4,17 @@ public struct PolicySet: Sendable, Hashable {
     /// Complete policies for namespaces that override the base (unset keys already filled from the base).
     public var namespaceOverrides: [String: Policy]
     public var exemptions: Exemptions
+    /// What `/mutate` changes; validation and `capguard fix` do not read it.
+    public var mutation: MutationSettings
 
-    public init(base: Policy = .default, namespaceOverrides: [String: Policy] = [:], exemptions: Exemptions = Exemptions()) {
+    public init(
+        base: Policy = .default, namespaceOverrides: [String: Policy] = [:], exemptions: Exemptions = Exemptions(),
+        mutation: MutationSettings = MutationSettings()
+    ) {
         self.base = base
         self.namespaceOverrides = namespaceOverrides
         self.exemptions = exemptions
+        self.mutation = mutation
     }
 
     /// The embedded default: enforce, drop ALL, the default allowlist, privileged denied, no exemptions.
