@@ -15,6 +15,14 @@ struct MutationSettingsTests {
         #expect(set.mutation == MutationSettings(dropAll: false, defaultAddCapabilities: capabilities("NET_BIND_SERVICE", "CHOWN")))
     }
 
+    /// `capguard policy check` prints the section, and what it prints reads back as the same policy.
+    @Test func theEffectivePolicyShowsIt() throws {
+        let set = try PolicyFile.parse("mutation: {dropAll: false, defaultAddCapabilities: [CHOWN]}\n", file: "p")
+        let document = EffectivePolicyDocument.yaml(set)
+        #expect(document.hasSuffix("mutation:\n  dropAll: false\n  defaultAddCapabilities: [\"CHOWN\"]\n"))
+        #expect(try PolicyFile.parse(document, file: "effective") == set)
+    }
+
     /// A default that validation would refuse in some namespace is an error at the entry, naming the namespace.
     @Test func eachDefaultMustBeOnEveryEffectiveAllowlist() {
         let found = errors("""
