@@ -17,8 +17,10 @@ public struct ManifestFixer: Sendable {
         public var refusals: [FixRefusal] = []
         /// Why the file could not be fixed; when not empty, nothing of the file was changed.
         public var errors: [ManifestError] = []
-        /// The objects of the fixed text as `check` sees them.
+        /// The objects of the fixed text as `check` sees them, with lines of the fixed text.
         public var checked: [CheckedObject] = []
+        /// Where lines moved: findings are at lines of the fixed text, refusals at lines of the original.
+        public var lines = FixedLines([], original: [])
 
         public var changed: Bool { !edits.isEmpty }
     }
@@ -44,24 +46,27 @@ public struct ManifestFixer: Sendable {
                 return result
             }
             guard let fixed = TextEdit.apply(result.edits, to: original) else {
-                return failed(result, source: source, reason: "two changes of the fix overlap")
+                return failed(result, original: original, source: source, reason: "two changes of the fix overlap")
             }
             result.bytes = fixed
+            result.lines = FixedLines(result.edits, original: original)
         }
         let reread = ManifestParser.parse(result.bytes, source: source)
         // The fix must read as the original plus the remedy: if kubectl's reading of it could fail where the
         // original's did not, nothing is changed.
         guard reread.errors.isEmpty, reread.manifests.count == parsed.manifests.count else {
-            return failed(result, source: source, reason: "the fixed text would not read as the original does")
+            return failed(result, original: original, source: source, reason: "the fixed text would not read as the original does")
         }
         let checker = ManifestChecker(policies: policies)
         result.checked = reread.manifests.map(checker.check)
         return result
     }
 
-    private func failed(_ result: FixedFile, source: String, reason: String) -> FixedFile {
+    private func failed(_ result: FixedFile, original: [UInt8], source: String, reason: String) -> FixedFile {
         var failed = result
         failed.edits = []
+        failed.bytes = original
+        failed.lines = FixedLines([], original: [])
         failed.errors = [ManifestError(source: source, line: 0, column: 0, reason: "cannot fix: \(reason); nothing was changed")]
         return failed
     }
@@ -126,7 +131,8 @@ public struct ManifestFixer: Sendable {
 /// A container the fix leaves alone although the remedy would change it.
 public struct FixRefusal: Sendable, Hashable, CustomStringConvertible {
     public let source: String
-    public let line: Int
+    /// The container's line in the original text.
+    public var line: Int
     public let object: ObjectReference
     public let container: ContainerReference
     /// The field below the container that could not be edited.

@@ -81,11 +81,17 @@ struct FixCommand: ParsableCommand {
             } else {
                 Self.output(fixed.bytes)
             }
-            for refusal in fixed.refusals { printError("\(refusal)") }
+            // Lines of the text the user has: the written file, or the original when it was not written.
+            let written = write && fixed.changed && fixed.errors.isEmpty
+            func line(_ fixedLine: Int) -> Int { written ? fixedLine : fixed.lines.originalLine(ofFixed: fixedLine) }
+            for var refusal in fixed.refusals {
+                if written { refusal.line = fixed.lines.fixedLine(ofOriginal: refusal.line) }
+                printError("\(refusal)")
+            }
             for object in fixed.checked {
-                for finding in object.violations { printError("\(object.source):\(finding.line): \(finding.message)") }
+                for finding in object.violations { printError("\(object.source):\(line(finding.line)): \(finding.message)") }
                 if object.omittedViolations > 0 {
-                    printError("\(object.source):\(object.line): \(object.object): \(ViolationFormatter.moreViolations(object.omittedViolations))")
+                    printError("\(object.source):\(line(object.line)): \(object.object): \(ViolationFormatter.moreViolations(object.omittedViolations))")
                 }
                 remaining += object.violationCount
             }

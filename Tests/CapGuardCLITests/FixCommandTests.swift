@@ -295,6 +295,25 @@ struct FixCommandTests {
         #expect(lines[2] == "1 file to fix, 2 violations need a decision")
     }
 
+    /// What needs a decision is reported at its line in the file the user has: the original for a diff or the
+    /// printed stream, the written file after --write; `check` reports the same lines.
+    @Test func remainingViolationsAreAtTheLinesOfTheFileTheUserHas() throws {
+        let text = Self.mixedStyles.replacingOccurrences(of: "- CAP_NET_BIND_SERVICE", with: "- SYS_ADMIN")
+        let files = try TemporaryFiles(["web.yaml": text])
+        defer { files.remove() }
+        let path = files.path("web.yaml")
+        func reported(_ output: String) -> [String] { output.split(separator: "\n").filter { $0.contains("SYS_ADMIN") }.map(String.init) }
+        let before = reported(try CapGuardProcess.run(["check", path]).stdout)
+        #expect(before.count == 1 && before[0].hasPrefix(path + ":18: "))
+        #expect(reported(try CapGuardProcess.run(["fix", "--diff", path]).stderr) == before)
+        #expect(reported(try CapGuardProcess.run(["fix", path]).stderr) == before)
+        let written = try CapGuardProcess.run(["fix", "--write", path])
+        #expect(written.status == 1)
+        let after = reported(try CapGuardProcess.run(["check", path]).stdout)
+        #expect(after.count == 1 && after[0].hasPrefix(path + ":25: "))
+        #expect(reported(written.stderr) == after)
+    }
+
     @Test func exemptNamespacesAndWindowsPodsAreLeftAlone() throws {
         let files = try TemporaryFiles(["policy.yaml": "exemptions: {namespaces: [legacy]}\n"])
         defer { files.remove() }
