@@ -176,6 +176,7 @@ struct ServeCommand: ParsableCommand {
             Try it (from the repository):
               curl -sk https://127.0.0.1:\(port)/validate -H 'Content-Type: application/json' --data @examples/admission/pod-no-drop.json
               curl -sk https://127.0.0.1:\(port)/validate -H 'Content-Type: application/json' --data @examples/admission/pod-compliant.json
+              curl -sk https://127.0.0.1:\(port)/mutate -H 'Content-Type: application/json' --data @examples/admission/pod-no-drop.json
               curl -sk https://127.0.0.1:\(port)/metrics
 
             """)
