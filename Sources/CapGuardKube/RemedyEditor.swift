@@ -106,7 +106,8 @@ struct RemedyEditor {
         }
         guard let first = pairs.first, let last = pairs.last else { throw .unexpectedShape(path) }
         let indent = column(of: first.key.extent.lowerBound)
-        let end = lineEnd(after: last.value.extent.upperBound)
+        var end = lineEnd(after: last.value.extent.upperBound)
+        if keepsTrailingLines(last.value) { end = endOfBlankLines(after: end) }
         var text = ""
         for (depth, key) in keys.enumerated() {
             let spaces = String(repeating: " ", count: indent + 2 * depth)
@@ -222,6 +223,37 @@ struct RemedyEditor {
     private func lineEnd(after offset: Int) -> Int {
         var end = offset
         while end < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") { end += 1 }
+        return end
+    }
+
+    /// Whether the text ends with a block scalar of keep chomping (`|+`, `>+`), whose trailing blank lines
+    /// are part of its value: new lines go after them.
+    private func keepsTrailingLines(_ node: YAMLNode) -> Bool {
+        switch node.content {
+        case .mapping(let pairs): return pairs.last.map { keepsTrailingLines($0.value) } ?? false
+        case .sequence(let items): return items.last.map(keepsTrailingLines) ?? false
+        case .scalar(let scalar):
+            guard scalar.style == .literal || scalar.style == .folded else { return false }
+            let header = bytes[node.extent].prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "#") }
+            return header.contains(UInt8(ascii: "+"))
+        }
+    }
+
+    /// The end of the last of the lines after `offset` that hold only spaces, or `offset` when there are none.
+    private func endOfBlankLines(after offset: Int) -> Int {
+        var end = offset
+        var cursor = offset
+        while cursor < bytes.count {
+            if bytes[cursor] == UInt8(ascii: "\r") || bytes[cursor] == UInt8(ascii: "\n") {
+                cursor += bytes[cursor] == UInt8(ascii: "\r") && cursor + 1 < bytes.count && bytes[cursor + 1] == UInt8(ascii: "\n") ? 2 : 1
+                let next = lineEnd(after: cursor)
+                guard bytes[cursor..<next].allSatisfy({ $0 == UInt8(ascii: " ") }), next < bytes.count else { return end }
+                end = next
+                cursor = next
+            } else {
+                return end
+            }
+        }
         return end
     }
 

@@ -146,6 +146,32 @@ struct FixCommandTests {
                 + "    securityContext:\n      capabilities:\n        drop:\n        - ALL")
     }
 
+    /// New keys go after a container's last line, but after the blank lines that a `|+` scalar keeps as its value.
+    @Test func blockScalarsKeepTheirValue() throws {
+        try fixChecked("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - name: a
+                args:
+                - |+
+                  keep
+
+
+              - name: b
+                command: [sh, -c]
+                args:
+                  - >-
+                    folded
+                    text  # not a comment
+              - name: c
+                args: [x]   # a comment stays on its line
+
+            """)
+    }
+
     @Test func aByteOrderMarkStays() throws {
         let fixed = try fixChecked("\u{FEFF}apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n")
         #expect(fixed == "\u{FEFF}apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, securityContext: {capabilities: {drop: [ALL]}}}]}\n")
