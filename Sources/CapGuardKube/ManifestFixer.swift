@@ -33,10 +33,12 @@ public struct ManifestFixer: Sendable {
             return result
         }
         let editor = RemedyEditor(bytes: original, isJSON: YAMLParser.isJSONStream(original))
+        var expected: [ReadValue] = []
         for manifest in parsed.manifests {
             let planned = edits(for: manifest, editor: editor)
             result.edits += planned.edits
             result.refusals += planned.refusals
+            expected.append(planned.changes.reduce(ReadValue(manifest.node)) { $0.applying($1.change, at: $1.path) })
         }
         if result.changed {
             guard !original.starts(with: [0xFE, 0xFF]), !original.starts(with: [0xFF, 0xFE]) else {
@@ -54,8 +56,9 @@ public struct ManifestFixer: Sendable {
         let reread = ManifestParser.parse(result.bytes, source: source)
         // The fix must read as the original plus the remedy: if kubectl's reading of it could fail where the
         // original's did not, nothing is changed.
-        guard reread.errors.isEmpty, reread.manifests.count == parsed.manifests.count else {
-            return failed(result, original: original, source: source, reason: "the fixed text would not read as the original does")
+        guard reread.errors.isEmpty, reread.manifests.map({ ReadValue($0.node) }) == expected else {
+            return failed(result, original: original, source: source,
+                          reason: "the fixed text would not read as the original plus the fix (please report this file)")
         }
         let checker = ManifestChecker(policies: policies)
         result.checked = reread.manifests.map(checker.check)
@@ -71,14 +74,21 @@ public struct ManifestFixer: Sendable {
         return failed
     }
 
-    private func edits(for manifest: Manifest, editor: RemedyEditor) -> (edits: [TextEdit], refusals: [FixRefusal]) {
+    /// A change made, with the container's path in the object.
+    private struct MadeChange {
+        let change: Remedy.Change
+        let path: FieldPath
+    }
+
+    private func edits(for manifest: Manifest, editor: RemedyEditor) -> (edits: [TextEdit], refusals: [FixRefusal], changes: [MadeChange]) {
         let object = manifest.object
         let namespace = object.metadata.namespace
         guard policies.exemptions.matching(namespace: namespace, user: nil, groups: []) == nil,
-              let workload = object.workload, let spec = object.podSpec else { return ([], []) }
+              let workload = object.workload, let spec = object.podSpec else { return ([], [], []) }
         let remedy = policies.remedy(for: spec, namespace: namespace)
         var edits: [TextEdit] = []
         var refusals: [FixRefusal] = []
+        var made: [MadeChange] = []
         let sequenceIndent = Self.sequenceIndent(in: manifest.node.node(at: workload.podSpecPath), bytes: editor.bytes)
         var containers: [ContainerReference] = []
         for change in remedy.changes where !containers.contains(change.container) { containers.append(change.container) }
@@ -88,7 +98,9 @@ public struct ManifestFixer: Sendable {
             do throws(RemedyEditor.Refusal) {
                 let container = try editor.node(at: path, below: manifest.node)
                 var containerEdits: [TextEdit] = []
+                var containerChanges: [MadeChange] = []
                 for change in remedy.changes where change.container == reference {
+                    containerChanges.append(MadeChange(change: change.change, path: path))
                     do throws(RemedyEditor.Refusal) {
                         containerEdits += try editor.edits(for: change.change, container: container, sequenceIndent: sequenceIndent)
                     } catch {
@@ -100,6 +112,7 @@ public struct ManifestFixer: Sendable {
                     }
                 }
                 edits += containerEdits
+                made += containerChanges
             } catch {
                 let (field, sharedText) = switch error {
                 case .sharedText(let field): (field, true)
@@ -110,7 +123,7 @@ public struct ManifestFixer: Sendable {
                     container: reference, field: field, podSpecPath: workload.podSpecPath, sharedText: sharedText))
             }
         }
-        return (edits, refusals)
+        return (edits, refusals, made)
     }
 
     /// How far a block sequence's dashes sit right of its key in this pod spec (0 or 2 in most files), so

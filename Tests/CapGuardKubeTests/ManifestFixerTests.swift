@@ -79,3 +79,32 @@ struct ManifestFixerTests {
                                to: Array("abcdef".utf8)).map { String(decoding: $0, as: UTF8.self) } == "xydef")
     }
 }
+
+/// The reading `fix` compares before it changes anything: the original's plus the remedy must be the fixed text's.
+@Suite("Readings of fixed text")
+struct ReadValueTests {
+    func reading(_ text: String) throws -> ReadValue {
+        ReadValue(try #require(try YAMLParser.parse(text).first?.root))
+    }
+
+    @Test func theRemedyAppliedToAReadingIsTheReadingOfTheFixedText() throws {
+        let container: FieldPath = ["spec", "containers", 0]
+        let cases: [(String, Remedy.Change, String)] = [
+            ("spec: {containers: [{name: a}]}", .dropAll(creating: .securityContext),
+             "spec: {containers: [{name: a, securityContext: {capabilities: {drop: [ALL]}}}]}"),
+            ("spec: {containers: [{name: a, securityContext: ~}]}", .dropAll(creating: .securityContext),
+             "spec: {containers: [{name: a, securityContext: {capabilities: {drop: ['ALL']}}}]}"),
+            ("spec: {containers: [{name: a, securityContext: {capabilities: {drop: [x, y]}}}]}", .dropAll(creating: .none),
+             "spec: {containers: [{name: a, securityContext: {capabilities: {drop: [\"ALL\"]}}}]}"),
+            ("spec: {containers: [{securityContext: {capabilities: {add: [cap_chown]}}}]}",
+             .renameAdded(index: 0, written: "cap_chown", capability: LinuxCapability.named("CHOWN")!),
+             "spec: {containers: [{securityContext: {capabilities: {add: [CHOWN]}}}]}"),
+        ]
+        for (original, change, fixed) in cases {
+            #expect(try reading(original).applying(change, at: container) == (try reading(fixed)), "\(original)")
+        }
+        // What the remedy does not change is compared too: a lost value, or a string that became a number.
+        #expect(try reading("a: |+\n  keep\n\nb: 1\n") != (try reading("a: |+\n  keep\nb: 1\n")))
+        #expect(try reading("a: '1'\n") != (try reading("a: 1\n")))
+    }
+}
