@@ -4,8 +4,9 @@ import CapGuardPolicy
 /// spelling fixes (SPEC section 7a), pure, so that the server and tests share it.
 ///
 /// What may be patched follows what the apiserver lets change: a Pod's containers only on CREATE, a
-/// workload's pod template on CREATE and UPDATE, and on the `pods/ephemeralcontainers` subresource only the
-/// ephemeral containers the request adds (those already in the running Pod are immutable). Exemptions,
+/// workload's pod template on CREATE and UPDATE (a Job's only on CREATE: its template is immutable), and on
+/// the `pods/ephemeralcontainers` subresource only the ephemeral containers the request adds (those already
+/// in the running Pod are immutable). Exemptions,
 /// Windows pods and per-namespace overrides apply as in validation; in audit mode nothing is patched and
 /// the response warns what would have been.
 public struct AdmissionMutator: Sendable {
@@ -111,6 +112,9 @@ public struct AdmissionMutator: Sendable {
             case (.pod, "UPDATE", "ephemeralcontainers"):
                 self = .newEphemeralContainers(existing: Set(request.oldObject?.podSpec?.ephemeralContainers.map(\.name) ?? []))
             case (.pod, _, _):
+                return nil
+            // A Job's pod template cannot change once the Job exists: a patch would make the update fail.
+            case (.job, "UPDATE", _):
                 return nil
             case (_, "CREATE", ""), (_, "UPDATE", ""):
                 self = .everyContainer

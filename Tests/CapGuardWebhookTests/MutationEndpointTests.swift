@@ -169,7 +169,7 @@ struct MutationEndpointTests {
                     "initContainers": [["name": "init", "image": "busybox"]],
                 ]
                 let object = Workloads.object(apiVersion: apiVersion, kind: kind, podSpec: podSpec)
-                for operation in kind == "Pod" ? ["CREATE"] : ["CREATE", "UPDATE"] {
+                for operation in kind == "Pod" || kind == "Job" ? ["CREATE"] : ["CREATE", "UPDATE"] {
                     let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
                     var request: [String: Any] = [
                         "uid": "u-\(kind)-\(operation)", "operation": operation, "namespace": "prod",
@@ -205,14 +205,22 @@ struct MutationEndpointTests {
                 request["operation"] = "UPDATE"
                 request["oldObject"] = request["object"]
             }
-            for body in [exempt, windows, update] {
+            // A Job's pod template is immutable once the Job exists.
+            let job = Workloads.object(apiVersion: "batch/v1", kind: "Job", podSpec: ["containers": [["name": "a", "image": "x"]]])
+            let jobUpdate = try JSONSerialization.data(withJSONObject: [
+                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                "request": ["uid": "j", "operation": "UPDATE", "namespace": "prod", "kind": ["group": "batch", "version": "v1", "kind": "Job"],
+                            "object": job, "oldObject": job] as [String: Any],
+            ] as [String: Any])
+            for body in [exempt, windows, update, jobUpdate] {
                 #expect(try Self.patch(of: try Curl.post(port: webhook.port, "/mutate", body)) == nil)
             }
             let reasons = webhook.log.lines.filter { $0.contains("mutation not needed") }
-            #expect(reasons.count == 3)
+            #expect(reasons.count == 4)
             #expect(reasons[0].contains(#""reason":"exempt""#))
             #expect(reasons[1].contains(#""reason":"windows_pod""#))
             #expect(reasons[2].contains(#""reason":"not_mutable""#))
+            #expect(reasons[3].contains(#""reason":"not_mutable""#))
         }
     }
 
