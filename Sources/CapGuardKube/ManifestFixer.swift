@@ -33,13 +33,14 @@ public struct ManifestFixer: Sendable {
             return result
         }
         let editor = RemedyEditor(bytes: original, isJSON: YAMLParser.isJSONStream(original))
-        var expected: [ReadValue] = []
+        var changes: [[MadeChange]] = []
         for manifest in parsed.manifests {
             let planned = edits(for: manifest, editor: editor)
             result.edits += planned.edits
             result.refusals += planned.refusals
-            expected.append(planned.changes.reduce(ReadValue(manifest.node)) { $0.applying($1.change, at: $1.path) })
+            changes.append(planned.changes)
         }
+        var reread = parsed
         if result.changed {
             guard !original.starts(with: [0xFE, 0xFF]), !original.starts(with: [0xFF, 0xFE]) else {
                 result.edits = []
@@ -52,13 +53,16 @@ public struct ManifestFixer: Sendable {
             }
             result.bytes = fixed
             result.lines = FixedLines(result.edits, original: original)
-        }
-        let reread = ManifestParser.parse(result.bytes, source: source)
-        // The fix must read as the original plus the remedy: if kubectl's reading of it could fail where the
-        // original's did not, nothing is changed.
-        guard reread.errors.isEmpty, reread.manifests.map({ ReadValue($0.node) }) == expected else {
-            return failed(result, original: original, source: source,
-                          reason: "the fixed text would not read as the original plus the fix (please report this file)")
+            // The fixed text must read as the original plus the remedy, as kubectl would send it; anything else
+            // (a value the edit disturbed, a file that no longer reads) leaves the file as it was.
+            reread = ManifestParser.parse(fixed, source: source)
+            let expected = zip(parsed.manifests, changes).map { manifest, made in
+                made.reduce(ReadValue(manifest.node)) { $0.applying($1.change, at: $1.path) }
+            }
+            guard reread.errors.isEmpty, reread.manifests.map({ ReadValue($0.node) }) == expected else {
+                return failed(result, original: original, source: source,
+                              reason: "the fixed text would not read as the original plus the fix")
+            }
         }
         let checker = ManifestChecker(policies: policies)
         result.checked = reread.manifests.map(checker.check)
@@ -90,16 +94,20 @@ public struct ManifestFixer: Sendable {
         var refusals: [FixRefusal] = []
         var made: [MadeChange] = []
         let sequenceIndent = Self.sequenceIndent(in: manifest.node.node(at: workload.podSpecPath), bytes: editor.bytes)
-        var containers: [ContainerReference] = []
-        for change in remedy.changes where !containers.contains(change.container) { containers.append(change.container) }
-        // A container is fixed whole or not at all, so that a refusal never leaves half of its fix behind.
-        for reference in containers {
+        // The changes come container by container; a container is fixed whole or not at all, so that a refusal
+        // never leaves half of its fix behind.
+        var groups: [[Remedy]] = []
+        for change in remedy.changes {
+            if groups.last?.first?.container == change.container { groups[groups.count - 1].append(change) } else { groups.append([change]) }
+        }
+        for group in groups {
+            let reference = group[0].container
             let path = reference.path(below: workload.podSpecPath)
             do throws(RemedyEditor.Refusal) {
                 let container = try editor.node(at: path, below: manifest.node)
                 var containerEdits: [TextEdit] = []
                 var containerChanges: [MadeChange] = []
-                for change in remedy.changes where change.container == reference {
+                for change in group {
                     containerChanges.append(MadeChange(change: change.change, path: path))
                     do throws(RemedyEditor.Refusal) {
                         containerEdits += try editor.edits(for: change.change, container: container, sequenceIndent: sequenceIndent)

@@ -42,6 +42,7 @@ public struct Remedy: Sendable, Hashable {
 
 /// What the remedy does to one pod spec: the changes it makes, and the violations it leaves for a person.
 public struct PodSpecRemedy: Sendable, Hashable {
+    /// In the order of the containers, those of one container next to each other.
     public var changes: [Remedy] = []
     /// Violations no safe change removes (capabilities beyond the allowlist, unknown names, `ALL` in `add`,
     /// privileged), bounded as an evaluation's are.
