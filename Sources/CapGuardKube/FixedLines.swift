@@ -36,16 +36,27 @@ public struct FixedLines: Sendable, Hashable {
     /// The line of the original text that a line of the fixed text comes from (the edit's first line for a
     /// line the fix wrote).
     public func originalLine(ofFixed line: Int) -> Int {
-        guard let edit = edits.last(where: { $0.fixedStart <= line }) else { return line }
+        guard let edit = lastEdit(startingAtOrBefore: line, \.fixedStart) else { return line }
         if line > edit.fixedStart + edit.added { return line - edit.shiftAfter }
         return edit.originalStart + min(line - edit.fixedStart, edit.removed)
     }
 
     /// The line of the fixed text where a line of the original text now is.
     public func fixedLine(ofOriginal line: Int) -> Int {
-        guard let edit = edits.last(where: { $0.originalStart <= line }) else { return line }
+        guard let edit = lastEdit(startingAtOrBefore: line, \.originalStart) else { return line }
         if line > edit.originalStart + edit.removed { return line + edit.shiftAfter }
         return edit.fixedStart + min(line - edit.originalStart, edit.added)
+    }
+
+    /// The last edit whose start is at or before `line`, by bisection: both starts grow with the edits, and a
+    /// file may have many edits and many findings.
+    private func lastEdit(startingAtOrBefore line: Int, _ start: KeyPath<Edit, Int>) -> Edit? {
+        var low = 0, high = edits.count
+        while low < high {
+            let middle = (low + high) / 2
+            if edits[middle][keyPath: start] <= line { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 ? edits[low - 1] : nil
     }
 
     private static func lineBreaks(in bytes: ArraySlice<UInt8>) -> Int {

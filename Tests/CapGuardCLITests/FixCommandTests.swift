@@ -444,6 +444,17 @@ struct FixCommandTests {
         #expect(again.stderr == "0 files fixed, 0 violations need a decision\n")
     }
 
+    /// A symlinked manifest (a ConfigMap mount, a monorepo link) keeps its link: the file it names is replaced.
+    @Test func writeThroughASymlinkReplacesTheFileItNames() throws {
+        let files = try TemporaryFiles(["real/web.yaml": Self.mixedStyles])
+        defer { files.remove() }
+        try FileManager.default.createSymbolicLink(atPath: files.path("link.yaml"), withDestinationPath: files.path("real/web.yaml"))
+        let result = try CapGuardProcess.run(["fix", "--write", files.path("link.yaml")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: files.path("link.yaml")) == files.path("real/web.yaml"))
+        #expect(try String(contentsOfFile: files.path("real/web.yaml"), encoding: .utf8) == Self.mixedStylesFixed)
+    }
+
     @Test func standardInput() throws {
         let result = try CapGuardProcess.run(["fix", "-"], stdin: Self.mixedStyles)
         #expect(result.status == 0)
