@@ -474,6 +474,12 @@ struct FixCommandTests {
         #expect(usage.stderr.contains("name exactly one file"))
     }
 
+    /// Generated layouts (the in-process property test runs a thousand), a sample of them against kubectl.
+    @Test(arguments: 0..<16)
+    func generatedManifestsAgainstKubectl(seed: Int) throws {
+        try fixChecked(GeneratedManifest.text(seed: seed), name: "seed-\(seed).yaml")
+    }
+
     /// Every file of the fixtures that `check` reads: the fix reads as the original plus the remedy, container
     /// by container, except containers it says it did not fix; `check` reads the fixed file; fixing is stable.
     @Test func everyReadableFixture() throws {
