@@ -43,6 +43,18 @@ struct AdmissionMutatorTests {
         #expect(outcome.operations.map(\.description) == ["replace /spec/containers/0/securityContext/capabilities/add/0"])
     }
 
+    /// A namespace override in audit mode patches nothing there, and says what it would have done.
+    @Test func namespaceOverridesDecideTheMode() {
+        let policies = PolicySet(namespaceOverrides: ["legacy": Policy(mode: .audit)])
+        var legacy = request([Container(name: "a")])
+        legacy.namespace = "legacy"
+        let audited = AdmissionMutator(policies: policies).mutate(legacy)
+        #expect(audited.reason == .auditWouldPatch)
+        #expect(audited.operations.isEmpty && audited.response.patch == nil)
+        #expect(audited.wouldPatch.map(\.description) == ["add /spec/containers/0/securityContext"])
+        #expect(AdmissionMutator(policies: policies).mutate(request([Container(name: "a")])).reason == .patched)
+    }
+
     @Test func deleteAndConnectAreNotMutated() {
         for operation in ["DELETE", "CONNECT"] {
             #expect(AdmissionMutator(policies: .default).mutate(request([Container(name: "a")], operation: operation)).reason == .notMutable)
