@@ -54,38 +54,22 @@ struct FixCommand: ParsableCommand {
         }
         var remaining = 0
         var changedFiles = 0
-        for file in files {
-            let name = ManifestFiles.displayName(file)
-            let original: [UInt8]
-            do {
-                original = try ManifestFiles.contents(of: file)
-            } catch {
-                errors.append(error)
-                continue
-            }
-            let fixed = fixer.fix(original, source: name)
+        fixer.fix(files: files, write: write) { file, input in
+            errors += input.errors
+            guard let fixed = input.fixed else { return }
             errors += fixed.errors
-            if fixed.changed { changedFiles += 1 }
+            if write ? input.written : fixed.changed { changedFiles += 1 }
             if diff {
-                if let text = UnifiedDiff(path: file == "-" ? "stdin" : file, old: original, new: fixed.bytes).text {
+                if let text = UnifiedDiff(path: file == "-" ? "stdin" : file, old: input.original, new: fixed.bytes).text {
                     Self.output(Array(text.utf8))
                 }
-            } else if write {
-                if fixed.changed && fixed.errors.isEmpty {
-                    do {
-                        try AtomicFile.replace(file, with: fixed.bytes)
-                    } catch {
-                        errors.append(error)
-                    }
-                }
-            } else {
+            } else if !write {
                 Self.output(fixed.bytes)
             }
             // Lines of the text the user has: the written file, or the original when it was not written.
-            let written = write && fixed.changed && fixed.errors.isEmpty
-            func line(_ fixedLine: Int) -> Int { written ? fixedLine : fixed.lines.originalLine(ofFixed: fixedLine) }
+            func line(_ fixedLine: Int) -> Int { input.written ? fixedLine : fixed.lines.originalLine(ofFixed: fixedLine) }
             for var refusal in fixed.refusals {
-                if written { refusal.line = fixed.lines.fixedLine(ofOriginal: refusal.line) }
+                if input.written { refusal.line = fixed.lines.fixedLine(ofOriginal: refusal.line) }
                 printError("\(refusal)")
             }
             for object in fixed.checked {
