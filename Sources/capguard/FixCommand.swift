@@ -54,18 +54,13 @@ struct FixCommand: ParsableCommand {
         }
         var remaining = 0
         var changedFiles = 0
-        fixer.fix(files: files, write: write) { file, input in
+        let output: FixOutput = diff ? .diff : write ? .write : .text
+        fixer.fix(files: files, output: output) { input in
             errors += input.errors
             guard let fixed = input.fixed else { return }
             errors += fixed.errors
             if write ? input.written : fixed.changed { changedFiles += 1 }
-            if diff {
-                if let text = UnifiedDiff(path: file == "-" ? "stdin" : file, old: input.original, new: fixed.bytes).text {
-                    Self.output(Array(text.utf8))
-                }
-            } else if !write {
-                Self.output(fixed.bytes)
-            }
+            Self.output(input.output)
             // Lines of the text the user has: the written file, or the original when it was not written.
             func line(_ fixedLine: Int) -> Int { input.written ? fixedLine : fixed.lines.originalLine(ofFixed: fixedLine) }
             for var refusal in fixed.refusals {
