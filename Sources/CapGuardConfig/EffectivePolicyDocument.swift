@@ -22,6 +22,7 @@ public enum EffectivePolicyDocument {
                 lines += policyLines(policies.namespaceOverrides[name]!, indent: "    ")
             }
         }
+        lines += mutationLines(policies.mutation)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -48,6 +49,14 @@ public enum EffectivePolicyDocument {
             "\(indent)mode: \(policy.mode.rawValue)",
             "\(indent)allowedCapabilities: \(flow(policy.allowedCapabilities.map(\.name)))",
             "\(indent)denyPrivileged: \(policy.denyPrivileged)",
+        ]
+    }
+
+    private static func mutationLines(_ mutation: MutationSettings) -> [String] {
+        [
+            "mutation:",
+            "  dropAll: \(mutation.dropAll)",
+            "  defaultAddCapabilities: \(flow(mutation.defaultAddCapabilities.map(\.name)))",
         ]
     }
 

@@ -24,6 +24,9 @@ import CapGuardYAML
 ///   legacy-billing:
 ///     mode: audit
 ///     allowedCapabilities: [NET_BIND_SERVICE, NET_RAW]
+/// mutation:                      # what /mutate changes
+///   dropAll: true
+///   defaultAddCapabilities: [NET_BIND_SERVICE]   # each on every namespace's allowlist
 /// ```
 ///
 /// Keys left out take the embedded default. Validation is strict, because a typo that is silently ignored
@@ -75,7 +78,7 @@ struct PolicyFileValidator {
         warnings.append(PolicyFileWarning(file: file, mark: mark, message: message))
     }
 
-    static let topLevelKeys = ["mode", "allowedCapabilities", "denyPrivileged", "exemptions", "grants", "namespaces"]
+    static let topLevelKeys = ["mode", "allowedCapabilities", "denyPrivileged", "exemptions", "grants", "namespaces", "mutation"]
     static let grantKeys = ["name", "namespaces", "serviceAccounts", "images", "containers", "allowedCapabilities", "allowPrivileged"]
     static let exemptionKeys = ["namespaces", "users", "groups", "images"]
     static let overrideKeys = ["mode", "allowedCapabilities", "denyPrivileged"]
@@ -98,6 +101,9 @@ struct PolicyFileValidator {
         }
         if let node = fields["namespaces"], !node.isNull {
             set.namespaceOverrides = namespaceOverrides(node, base: base)
+        }
+        if let node = fields["mutation"], !node.isNull {
+            set.mutation = mutation(node, allowlists: set)
         }
         return set
     }
@@ -258,6 +264,40 @@ struct PolicyFileValidator {
             policy.setAllowedCapabilities(allowlist(node))
         }
         return policy
+    }
+
+    static let mutationKeys = ["dropAll", "defaultAddCapabilities"]
+
+    /// The `mutation:` section. A default capability that some namespace's allowlist lacks would make
+    /// `/mutate` add what validation then refuses, so each must be on the base allowlist and every override's.
+    private mutating func mutation(_ node: YAMLNode, allowlists policies: PolicySet) -> MutationSettings {
+        var settings = MutationSettings()
+        guard let fields = mapping(node, keys: Self.mutationKeys, what: "mutation") else { return settings }
+        if let node = fields["dropAll"] {
+            if let value = bool(node) { settings.dropAll = value } else {
+                report(node.mark, "mutation.dropAll must be true or false, found \(describe(node))")
+            }
+        }
+        guard let node = fields["defaultAddCapabilities"], !node.isNull else { return settings }
+        guard let items = node.sequence else {
+            report(node.mark, "mutation.defaultAddCapabilities must be a list of capability names, found \(describe(node))")
+            return settings
+        }
+        let before = errors.count
+        let capabilities = allowlist(node)
+        guard errors.count == before else { return settings }
+        for (capability, item) in zip(capabilities, items) {
+            if !policies.base.allows(capability) {
+                report(item.mark, "mutation.defaultAddCapabilities: \(capability.name) is not on allowedCapabilities, "
+                           + "so validation would refuse what /mutate adds; allow it or remove it here")
+            }
+            for name in policies.namespaceOverrides.keys.sorted() where !policies.namespaceOverrides[name]!.allows(capability) {
+                report(item.mark, "mutation.defaultAddCapabilities: \(capability.name) is not on the allowedCapabilities of "
+                           + "namespace \(name.quotedForMessage), so validation would refuse what /mutate adds there")
+            }
+        }
+        settings.defaultAddCapabilities = capabilities
+        return settings
     }
 
     private mutating func allowlist(_ node: YAMLNode) -> [LinuxCapability] {

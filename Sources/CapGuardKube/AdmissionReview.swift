@@ -147,6 +147,10 @@ public struct AdmissionReviewResponse: Sendable, Hashable {
                             }
                         }
                     }
+                    if let patch = response.patch {
+                        writer.field("patchType") { $0.string("JSONPatch") }
+                        writer.field("patch") { $0.string(Base64.encode(patch)) }
+                    }
                     if let warnings = response.warnings {
                         writer.field("warnings") { writer in writer.array(warnings) { $0.string($1) } }
                     }
@@ -182,8 +186,14 @@ public struct AdmissionResponse: Sendable, Hashable {
     public var status: Status?
     public var warnings: [String]?
     public var auditAnnotations: [String: String]?
+    /// A JSON Patch (RFC 6902) for a mutating webhook's answer; sent base64-encoded with `patchType: JSONPatch`.
+    public var patch: [UInt8]?
 
-    public init(uid: String, allowed: Bool, status: Status? = nil, warnings: [String]? = nil, auditAnnotations: [String: String]? = nil) {
+    public init(
+        uid: String, allowed: Bool, status: Status? = nil, warnings: [String]? = nil, auditAnnotations: [String: String]? = nil,
+        patch: [UInt8]? = nil
+    ) {
+        self.patch = patch
         self.uid = uid
         self.allowed = allowed
         self.status = status

@@ -6,15 +6,18 @@ public struct PolicySet: Sendable, Hashable {
     public var exemptions: Exemptions
     /// In the policy file's order, which decides the grant reported when several allow the same thing.
     public var grants: [Grant]
+    /// What `/mutate` changes; validation and `capguard fix` do not read it.
+    public var mutation: MutationSettings
 
     public init(
         base: Policy = .default, namespaceOverrides: [String: Policy] = [:], exemptions: Exemptions = Exemptions(),
-        grants: [Grant] = []
+        grants: [Grant] = [], mutation: MutationSettings = MutationSettings()
     ) {
         self.base = base
         self.namespaceOverrides = namespaceOverrides
         self.exemptions = exemptions
         self.grants = grants
+        self.mutation = mutation
     }
 
     /// The embedded default: enforce, drop ALL, the default allowlist, privileged denied, no exemptions.

@@ -29,37 +29,16 @@ public struct AdmissionEndpoint: Sendable {
 
     public func handle(_ http: HTTPRequest) -> HTTPResponse {
         let start = ContinuousClock.now
-        let decoded: ReviewDecoding.Decoded
-        let shape: DuplicateKeyFinder.Scan
-        switch ReviewDecoding.scan(http.body) {
-        case .success(let value): shape = value
-        case .failure(let malformed): return refuse(malformed, from: http)
+        return ReviewReader(metrics: metrics, logger: logger, decodeBudget: decodeBudget).read(http) { decoded in
+            let request = decoded.request
+            let loaded = policies.current
+            let outcome = AdmissionReviewer(policies: loaded.policies).review(request, forceAudit: forceAudit)
+            let body = AdmissionReviewResponse(apiVersion: decoded.apiVersion, response: outcome.response).json
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            metrics.recordAdmission(outcome, kind: request.kind.kind, operation: request.operation, seconds: seconds)
+            log(request, outcome, policyGeneration: loaded.generation, microseconds: Int(seconds * 1_000_000))
+            return .json(body)
         }
-        guard let held = decodeBudget.acquire(values: shape.values) else {
-            metrics.recordDecodeBudgetRefusal()
-            return .text("capguard is decoding as many large reviews as its memory allows; try again\n", status: 503)
-        }
-        defer { decodeBudget.release(held) }
-        switch ReviewDecoding.decode(http.body) {
-        case .success(let value): decoded = value
-        case .failure(let malformed): return refuse(malformed, from: http)
-        }
-        let request = decoded.request
-        let loaded = policies.current
-        let outcome = AdmissionReviewer(policies: loaded.policies).review(request, forceAudit: forceAudit)
-        let body = AdmissionReviewResponse(apiVersion: decoded.apiVersion, response: outcome.response).json
-        let seconds = (ContinuousClock.now - start) / .seconds(1)
-        metrics.recordAdmission(outcome, kind: request.kind.kind, operation: request.operation, seconds: seconds)
-        log(request, outcome, policyGeneration: loaded.generation, microseconds: Int(seconds * 1_000_000))
-        return .json(body)
-    }
-
-    private func refuse(_ malformed: ReviewDecoding.Malformed, from http: HTTPRequest) -> HTTPResponse {
-        metrics.recordMalformed(reason: malformed.reason)
-        logger.warning("malformed admission request", metadata: [
-            "reason": .string(malformed.reason), "detail": .string(malformed.message), "peer": .string(http.remoteAddress),
-        ])
-        return .text(malformed.message + "\n", status: 400)
     }
 
     /// One line per admission, never dropped for its size: text from the request is escaped and cut

@@ -23,6 +23,8 @@ public final class Webhook: Sendable {
             )
             router.add("POST", path, endpoint.handle)
         }
+        let mutation = MutationEndpoint(policies: policies, metrics: metrics, logger: logger, decodeBudget: decodeBudget)
+        router.add("POST", "/mutate", mutation.handle)
         router.add("GET", "/healthz") { _ in .text("ok\n") }
         router.add("GET", "/readyz") { _ in
             // The policy is loaded before the server starts; the certificate can expire while serving.

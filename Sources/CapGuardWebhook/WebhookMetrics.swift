@@ -13,8 +13,15 @@ public final class WebhookMetrics: Sendable {
         let operation: String
     }
 
+    struct MutationKey: Hashable {
+        let reason: MutationOutcome.Reason
+        let kind: String
+        let operation: String
+    }
+
     private struct State {
         var admissions: [AdmissionKey: Int] = [:]
+        var mutations: [MutationKey: Int] = [:]
         var malformed: [String: Int] = [:]
         /// By grant name: names come from the policy file, never from a request, so the label set is bounded
         /// by the grants the served policies have had.
@@ -30,14 +37,18 @@ public final class WebhookMetrics: Sendable {
     func recordAdmission(_ outcome: AdmissionOutcome, kind: String, operation: String, seconds: Double) {
         // Kinds and operations come from the request: keep label values to the known ones so that a
         // hostile client cannot grow the metric set without bound.
-        let kindLabel = WorkloadKind(rawValue: kind) != nil ? kind : "other"
-        let operationLabel = ["CREATE", "UPDATE", "DELETE", "CONNECT"].contains(operation) ? operation : "other"
-        let key = AdmissionKey(decision: outcome.decision, mode: outcome.mode, kind: kindLabel, operation: operationLabel)
+        let key = AdmissionKey(decision: outcome.decision, mode: outcome.mode, kind: Self.kindLabel(kind),
+                               operation: Self.operationLabel(operation))
         state.withLock {
             $0.admissions[key, default: 0] += 1
             $0.latency.observe(seconds)
             for grant in outcome.grantsUsed { $0.grantUses[grant, default: 0] += 1 }
         }
+    }
+
+    func recordMutation(_ outcome: MutationOutcome, kind: String, operation: String) {
+        let key = MutationKey(reason: outcome.reason, kind: Self.kindLabel(kind), operation: Self.operationLabel(operation))
+        state.withLock { $0.mutations[key, default: 0] += 1 }
     }
 
     func recordMalformed(reason: String) {
@@ -64,6 +75,12 @@ public final class WebhookMetrics: Sendable {
         for (key, count) in snapshot.admissions.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             out.append("capguard_admission_requests_total{decision=\"\(key.decision.rawValue)\",mode=\"\(key.mode.rawValue)\","
                 + "kind=\"\(key.kind)\",operation=\"\(key.operation)\"} \(count)")
+        }
+        family("capguard_mutation_requests_total", "counter", "Requests to /mutate, by result (patched, unchanged, "
+               + "audit_would_patch, exempt, windows_pod, no_pod_spec, not_mutable), kind and operation.")
+        for (key, count) in snapshot.mutations.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            out.append("capguard_mutation_requests_total{result=\"\(key.reason.rawValue)\",kind=\"\(key.kind)\","
+                + "operation=\"\(key.operation)\"} \(count)")
         }
         family("capguard_admission_duration_seconds", "histogram", "Time from a decoded request body to the encoded response.")
         out += snapshot.latency.lines(name: "capguard_admission_duration_seconds", labels: "")
@@ -149,6 +166,12 @@ public final class WebhookMetrics: Sendable {
             "process_start_time_seconds \(process.startTimeSeconds)",
         ]
         return out
+    }
+
+    private static func kindLabel(_ kind: String) -> String { WorkloadKind(rawValue: kind) != nil ? kind : "other" }
+
+    private static func operationLabel(_ operation: String) -> String {
+        ["CREATE", "UPDATE", "DELETE", "CONNECT"].contains(operation) ? operation : "other"
     }
 
     private static func escape(_ value: String) -> String {

@@ -35,6 +35,7 @@ enum MergeKeys {
             }
             for source in try sources(of: pair.value, mergeKey: pair.key).reversed() {
                 for merged in source {
+                    let merged = YAMLNode.Pair(key: merged.key, value: merged.value, isMerged: true)
                     guard let key = merged.key.scalar?.value else {
                         resolved.append(merged)
                         continue

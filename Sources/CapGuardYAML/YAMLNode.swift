@@ -13,10 +13,21 @@ public struct YAMLNode: Sendable, Hashable {
     public struct Pair: Sendable, Hashable {
         public let key: YAMLNode
         public let value: YAMLNode
+        /// True for a pair that a merge key (`<<`) brought in: its text is written elsewhere, and may be shared.
+        /// Left out of equality, as where a node is written is.
+        public let isMerged: Bool
 
-        public init(key: YAMLNode, value: YAMLNode) {
+        public init(key: YAMLNode, value: YAMLNode, isMerged: Bool = false) {
             self.key = key
             self.value = value
+            self.isMerged = isMerged
+        }
+
+        public static func == (lhs: Pair, rhs: Pair) -> Bool { lhs.key == rhs.key && lhs.value == rhs.value }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(key)
+            hasher.combine(value)
         }
     }
 

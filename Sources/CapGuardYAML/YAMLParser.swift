@@ -51,6 +51,12 @@ public enum YAMLParser {
         }
     }
 
+    /// True when kubectl reads `bytes` as a stream of JSON values rather than as YAML: the first character that
+    /// is not white space, within the first 4096 bytes, is `{`. Editing keeps such a file JSON.
+    public static func isJSONStream(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer(KubectlStreamSplitter.isJSONStream)
+    }
+
     /// kubectl decodes UTF-16 text (after its byte order mark) to UTF-8 before it looks for separators,
     /// so `---` lines of a UTF-16 file separate too. A UTF-8 byte order mark stays: for kubectl,
     /// `\u{FEFF}---#x` on the first line is not a separator. For decoded text, `originalOffsets` holds for each

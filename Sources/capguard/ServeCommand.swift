@@ -13,7 +13,8 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the validating admission webhook over HTTPS.",
         discussion: """
-            Endpoints: POST /validate (mode from the policy), POST /validate/audit (always audit), GET /healthz, \
+            Endpoints: POST /validate (mode from the policy), POST /validate/audit (always audit), POST /mutate \
+            (the opt-in mutating webhook: drop ALL and plain add names as a JSON Patch), GET /healthz, \
             GET /readyz, GET /metrics. Logs are JSON lines on standard output. SIGTERM or SIGINT stops accepting, \
             finishes requests in flight and exits 0.
             With no --tls-cert, a self-signed development certificate for localhost, 127.0.0.1 and ::1 is made in memory.
@@ -176,6 +177,7 @@ struct ServeCommand: ParsableCommand {
             Try it (from the repository):
               curl -sk https://127.0.0.1:\(port)/validate -H 'Content-Type: application/json' --data @examples/admission/pod-no-drop.json
               curl -sk https://127.0.0.1:\(port)/validate -H 'Content-Type: application/json' --data @examples/admission/pod-compliant.json
+              curl -sk https://127.0.0.1:\(port)/mutate -H 'Content-Type: application/json' --data @examples/admission/pod-no-drop.json
               curl -sk https://127.0.0.1:\(port)/metrics
 
             """)

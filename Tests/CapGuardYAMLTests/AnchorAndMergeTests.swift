@@ -18,6 +18,15 @@ import Testing
         #expect(root["again"]?.scalar?.value == "web")
     }
 
+    /// An edit of the text must know which pairs a mapping writes itself: merged ones are written elsewhere.
+    @Test func mergedPairsSayTheyAre() throws {
+        let root = try parseRoot("base: &base {image: nginx, name: a}\nc:\n  <<: *base\n  name: b\n")
+        let pairs = try #require(root["c"]?.mapping)
+        #expect(pairs.map { $0.key.scalar?.value } == ["image", "name"])
+        #expect(pairs.map(\.isMerged) == [true, false])
+        #expect(root["base"]?.mapping?.contains { $0.isMerged } == false)
+    }
+
     @Test func aliasesMayBeKeys() throws {
         let root = try parseRoot("k: &k name\n*k : value\n")
         #expect(root.keys == ["k", "name"])
