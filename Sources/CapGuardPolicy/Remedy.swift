@@ -57,12 +57,15 @@ public struct PodSpecRemedy: Sendable, Hashable {
 }
 
 extension Policy {
-    /// The remedy for every container of `spec` that the policy covers; `skippingContainer` is as in
-    /// `evaluate`.
+    /// The remedy for every container of `spec` that the policy covers; `grants` and `skippingContainer`
+    /// are as in `evaluate`: what a grant allows a container needs no decision, and its spelling is fixed
+    /// as the allowlist's is.
     public func remedy(
-        for spec: PodSpec, limits: FindingLimits = .default, skippingContainer isExempt: (ContainerReference) -> Bool = { _ in false }
+        for spec: PodSpec, limits: FindingLimits = .default, grants: PodGrants = .none,
+        skippingContainer isExempt: (ContainerReference) -> Bool = { _ in false }
     ) -> PodSpecRemedy {
-        let evaluation = evaluate(spec, limits: FindingLimits(perContainer: .max, total: .max), skippingContainer: isExempt)
+        let evaluation = evaluate(
+            spec, limits: FindingLimits(perContainer: .max, total: .max), grants: grants, skippingContainer: isExempt)
         var remedy = PodSpecRemedy(limits: limits, skipped: evaluation.skipped)
         guard evaluation.skipped == nil else { return remedy }
         for violation in evaluation.violations {
@@ -73,20 +76,21 @@ extension Policy {
             for (index, container) in spec.containers(in: list).enumerated() {
                 let reference = ContainerReference(list: list, index: index, name: container.name, image: container.image)
                 if isExempt(reference) { continue }
-                remedy.changes += changes(for: container, at: reference)
+                remedy.changes += changes(for: container, at: reference, grants: grants.forContainer(reference))
             }
         }
         return remedy
     }
 
-    private func changes(for container: Container, at reference: ContainerReference) -> [Remedy] {
+    private func changes(for container: Container, at reference: ContainerReference, grants: ContainerGrants) -> [Remedy] {
         var changes: [Remedy] = []
         if let missing = Self.dropAllParent(container) {
             changes.append(Remedy(container: reference, change: .dropAll(creating: missing)))
         }
         for (index, entry) in (container.securityContext?.capabilities?.add ?? []).enumerated() {
-            // Only names the allowlist admits: a capability that needs a decision is left as written.
-            guard case .known(let capability) = CapabilityName.added(entry), allows(capability), entry != capability.name
+            // Only names the allowlist or a grant admits: a capability that needs a decision is left as written.
+            guard case .known(let capability) = CapabilityName.added(entry),
+                  allows(capability) || grants.grant(allowing: capability) != nil, entry != capability.name
             else { continue }
             changes.append(Remedy(container: reference, change: .renameAdded(index: index, written: entry, capability: capability)))
         }
@@ -104,8 +108,11 @@ extension Policy {
 }
 
 extension PolicySet {
-    /// The remedy for `spec` under the policy of `namespace`, leaving out containers whose image is exempt.
+    /// The remedy for `spec` under the policy of `namespace` and the grants that select it, leaving out
+    /// containers whose image is exempt.
     public func remedy(for spec: PodSpec, namespace: String?, limits: FindingLimits = .default) -> PodSpecRemedy {
-        policy(forNamespace: namespace).remedy(for: spec, limits: limits) { exemptions.matching(image: $0.image) != nil }
+        policy(forNamespace: namespace).remedy(for: spec, limits: limits, grants: grants(for: spec, namespace: namespace)) {
+            exemptions.matching(image: $0.image) != nil
+        }
     }
 }

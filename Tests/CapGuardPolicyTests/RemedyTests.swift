@@ -114,4 +114,20 @@ struct RemedyTests {
         #expect(policies.remedy(for: spec, namespace: "other").changes.isEmpty)
         #expect(policies.remedy(for: spec, namespace: "other").undecided.count == 1)
     }
+
+    @Test func whatAGrantAllowsNeedsNoDecisionAndItsSpellingIsFixed() {
+        let netAdmin = LinuxCapability.named("NET_ADMIN")!
+        let grant = Grant(name: "node-agent", namespaces: ["kube-networking"], containers: ["agent"], allowedCapabilities: [netAdmin])
+        let policies = PolicySet(grants: [grant])
+        let spec = PodSpec(containers: [
+            container("agent", add: ["cap_net_admin"], drop: ["ALL"]),
+            container("sidecar", add: ["cap_net_admin"], drop: ["ALL"]),
+        ])
+        let granted = policies.remedy(for: spec, namespace: "kube-networking")
+        #expect(granted.changes.map(\.container.name) == ["agent"])
+        #expect(granted.undecided.map(\.container.name) == ["sidecar"])
+        let elsewhere = policies.remedy(for: spec, namespace: "default")
+        #expect(elsewhere.changes.isEmpty)
+        #expect(elsewhere.undecided.map(\.container.name) == ["agent", "sidecar"])
+    }
 }
