@@ -110,6 +110,7 @@ let package = Package(
         .target(
             name: "CapGuardAudit",
             dependencies: [
+                "CapGuardJSON",
                 "CapGuardKube",
                 "CapGuardPolicy",
                 "CapGuardServer",

@@ -12,7 +12,7 @@ struct CapGuardCommand: ParsableCommand {
             (by default NET_BIND_SERVICE, CHOWN, SETUID, SETGID); privileged containers are refused.
             """,
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, PolicyCommand.self, CapsCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, AuditCommand.self, PolicyCommand.self, CapsCommand.self]
     )
 
     /// Exit status 2 for every usage error, as `capguard check` documents (ArgumentParser would use 64).
