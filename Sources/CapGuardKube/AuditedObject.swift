@@ -43,6 +43,15 @@ public struct AuditedObject: Sendable, Hashable {
     /// Why the object is reported itself although it has an owner (the owner was not among the listed objects).
     public var note: String?
 
+    public init(apiVersion: String, kind: String, namespace: String?, name: String, uid: String?, status: Status) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.status = status
+    }
+
     /// How messages name the object.
     public var reference: ObjectReference {
         ManifestText.escaped(ObjectReference(kind: kind, namespace: namespace, name: name))
