@@ -140,4 +140,26 @@ import Testing
         struct Opaque: Error {}
         #expect(AuditScan.reason(of: Opaque()) == "other")
     }
+
+    @Test func aPodOfAnOwnerCapguardDoesNotListIsReportedItselfWithANote() throws {
+        let cluster = try RecordedCluster()
+        let mirror = ObjectMetadata(name: "etcd-node-1", namespace: Self.ns, uid: "mirror",
+                                    ownerReferences: [OwnerReference(apiVersion: "v1", kind: "Node", name: "node-1", uid: "node-uid")])
+        cluster.add(KubeObject(apiVersion: "v1", kind: "Pod", metadata: mirror, podSpec: PodSpec(containers: [Container(name: "etcd")])), to: .pods)
+        let pod = try object(try audit(cluster), "Pod", "etcd-node-1")
+        #expect(pod.status == .violating && pod.pods == 1)
+        #expect(pod.note == "owned by Node \(Self.ns)/node-1, which is not among the listed objects: reported as itself")
+    }
+
+    @Test func anOwnerThatIsNotTheControllerDoesNotFold() throws {
+        let cluster = try RecordedCluster()
+        let owners = [OwnerReference(apiVersion: "apps/v1", kind: "Deployment", name: "web-bad", uid: "42ec5a1b-9023-4435-9b07-5547276b6735",
+                                     controller: false)]
+        cluster.add(KubeObject(apiVersion: "v1", kind: "Pod", metadata: ObjectMetadata(name: "adopted", namespace: Self.ns, uid: "a",
+                                                                                      ownerReferences: owners),
+                               podSpec: PodSpec(containers: [Container(name: "c")])), to: .pods)
+        let result = try audit(cluster)
+        #expect(try object(result, "Pod", "adopted").note == nil)
+        #expect(try object(result, "Deployment", "web-bad").pods == 3)
+    }
 }
