@@ -14,7 +14,8 @@ import PackageDescription
 //                streams), then CapGuardServer (HTTP/1.1 over CapGuardTLS; knows nothing of Kubernetes)
 //   over the policy core and YAML: CapGuardKube (Kubernetes objects, manifests, the object checker),
 //                CapGuardConfig (the policy file and its reload)
-//   above both:  CapGuardWebhook (admission endpoints, metrics, wiring: server, objects and config)
+//   above both:  CapGuardWebhook (admission endpoints, metrics, wiring: server, objects and config),
+//                CapGuardAudit (auditing what runs through the API seam of CapGuardKube: reports, metrics, PolicyReports)
 //   on top:      capguard (command line)
 // The commit for capguard_build_info: CAPGUARD_REVISION when set (for builds from a copy of the sources, such as
 // the Dockerfile's), else the git checkout's HEAD, else "unknown". Kept to characters a C string literal holds as is.
@@ -105,9 +106,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Auditing what runs, over the objects, the policy file and the server (for its /metrics)
+        .target(
+            name: "CapGuardAudit",
+            dependencies: [
+                "CapGuardJSON",
+                "CapGuardKube",
+                "CapGuardPolicy",
+                "CapGuardServer",
+                "CapGuardSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "capguard",
             dependencies: [
+                "CapGuardAudit",
                 "CapGuardPolicy",
                 "CapGuardKube",
                 "CapGuardConfig",
@@ -145,6 +159,13 @@ let package = Package(
             name: "CapGuardWebhookTests",
             dependencies: [
                 "CapGuardConfig", "CapGuardKube", "CapGuardPolicy", "CapGuardServer", "CapGuardWebhook", "CapGuardTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CapGuardAuditTests",
+            dependencies: [
+                "CapGuardAudit", "CapGuardKube", "CapGuardPolicy", "CapGuardServer", "CapGuardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

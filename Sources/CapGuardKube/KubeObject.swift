@@ -30,17 +30,48 @@ public struct ObjectMetadata: Sendable, Hashable, Decodable {
     public var name: String?
     public var generateName: String?
     public var namespace: String?
+    /// The object's identity in the cluster, which `ownerReferences` point at; absent from manifests.
+    public var uid: String?
+    /// Who owns the object: the audit folds a Pod under its ReplicaSet's Deployment through these.
+    public var ownerReferences: [OwnerReference]?
 
-    public init(name: String? = nil, generateName: String? = nil, namespace: String? = nil) {
+    public init(
+        name: String? = nil, generateName: String? = nil, namespace: String? = nil, uid: String? = nil,
+        ownerReferences: [OwnerReference]? = nil
+    ) {
         self.name = name
         self.generateName = generateName
         self.namespace = namespace
+        self.uid = uid
+        self.ownerReferences = ownerReferences
+    }
+
+    /// The owner that manages the object (`controller: true`); the API allows at most one.
+    public var controller: OwnerReference? {
+        ownerReferences?.first { $0.controller == true }
     }
 
     /// The name, or `prefix*` for an object that the apiserver has yet to name (pods of a ReplicaSet).
     public var displayName: String? {
         if let name, !name.isEmpty { return name }
         return generateName.map { $0 + "*" }
+    }
+}
+
+/// One entry of `metadata.ownerReferences`, as far as the audit needs it.
+public struct OwnerReference: Sendable, Hashable, Decodable {
+    public var apiVersion: String
+    public var kind: String
+    public var name: String
+    public var uid: String
+    public var controller: Bool?
+
+    public init(apiVersion: String, kind: String, name: String, uid: String, controller: Bool? = true) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.name = name
+        self.uid = uid
+        self.controller = controller
     }
 }
 

@@ -13,7 +13,7 @@ struct CapGuardCommand: ParsableCommand {
                 (by default NET_BIND_SERVICE, CHOWN, SETUID, SETGID); privileged containers are refused.
                 """,
             version: BuildInfo.version,
-            subcommands: [ServeCommand.self, CheckCommand.self, FixCommand.self, PolicyCommand.self, CapsCommand.self]
+            subcommands: [ServeCommand.self, CheckCommand.self, FixCommand.self, AuditCommand.self, PolicyCommand.self, CapsCommand.self]
         )
     }
 

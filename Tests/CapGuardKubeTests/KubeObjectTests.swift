@@ -72,4 +72,23 @@ struct KubeObjectTests {
         #expect(ObjectMetadata(generateName: "web-6d4cf56db6-").displayName == "web-6d4cf56db6-*")
         #expect(ObjectMetadata(name: "a", generateName: "web-").displayName == "a")
     }
+
+    @Test func uidAndOwnerReferencesDecodeAndTheControllerIsTheOneMarkedSo() throws {
+        let json = #"""
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "uid": "u-pod", "ownerReferences": [
+              {"apiVersion": "example.com/v1", "kind": "Watcher", "name": "w", "uid": "u-w"},
+              {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web", "uid": "u-rs", "controller": true, "blockOwnerDeletion": true}
+            ]}, "spec": {"containers": []}}
+            """#
+        let metadata = try JSONDecoder().decode(KubeObject.self, from: Data(json.utf8)).metadata
+        #expect(metadata.uid == "u-pod")
+        #expect(metadata.ownerReferences?.count == 2)
+        #expect(metadata.controller == OwnerReference(apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "u-rs", controller: true))
+    }
+
+    @Test func objectsWithoutOwnersHaveNoController() throws {
+        let json = #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": "n", "uid": "u", "controller": false}]}}"#
+        #expect(try JSONDecoder().decode(KubeObject.self, from: Data(json.utf8)).metadata.controller == nil)
+        #expect(try JSONDecoder().decode(KubeObject.self, from: Data(#"{"kind": "Pod", "apiVersion": "v1"}"#.utf8)).metadata.controller == nil)
+    }
 }
