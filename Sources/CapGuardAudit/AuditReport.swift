@@ -7,7 +7,7 @@ import FoundationEssentials
 /// The JSON shape: `{"objects": [...], "summary": {...}}`. Each object has `apiVersion`, `kind`, `namespace`,
 /// `name`, `uid`, `status` (compliant, violating, exempt, windows_pod), `pods` and `violatingPods` (running
 /// pods under it, and those whose own spec violates), `violations` (`rule`, `container`, `field`, `message`),
-/// `advisories`, `exemptions`, and when set `omittedViolations`, `exampleViolatingPod` and `note`. The summary
+/// `advisories`, `grants` (what a grant allowed, worded as `check` words it), `exemptions`, and when set `omittedViolations`, `exampleViolatingPod` and `note`. The summary
 /// counts `objects`, `violating`, `compliant`, `compliantWithViolatingPods`, `exempt`, `windows`, `pods` and
 /// `violatingPods`.
 public struct AuditReport: Encodable {
@@ -39,6 +39,7 @@ public struct AuditReport: Encodable {
         let violations: [Violation]
         let omittedViolations: Int?
         let advisories: [String]
+        let grants: [String]
         let exemptions: [String]
         let note: String?
 
@@ -57,6 +58,7 @@ public struct AuditReport: Encodable {
             }
             omittedViolations = object.omittedViolations > 0 ? object.omittedViolations : nil
             advisories = object.advisories
+            grants = object.grants
             exemptions = object.exemptions
             note = object.note
         }
@@ -73,7 +75,7 @@ public struct AuditReport: Encodable {
     public static func textLines(_ result: AuditResult) -> [String] {
         var lines: [String] = []
         var namespace: String??
-        for object in result.objects where object.needsAttention || object.note != nil || !object.advisories.isEmpty {
+        for object in result.objects where object.needsAttention || object.note != nil || !object.advisories.isEmpty || !object.grants.isEmpty {
             if namespace != .some(object.namespace) {
                 namespace = .some(object.namespace)
                 lines.append(object.namespace.map { "namespace \(ManifestText.escaped($0)):" } ?? "cluster-scoped:")
@@ -88,6 +90,7 @@ public struct AuditReport: Encodable {
         var lines = object.violations.map(\.message)
         if object.omittedViolations > 0 { lines.append("\(object.reference): \(ViolationFormatter.moreViolations(object.omittedViolations))") }
         lines += object.advisories.map { "warning: \($0)" }
+        lines += object.grants.map { "note: \($0)" }
         if object.kind != "Pod" && object.pods > 0 {
             let pods = object.pods == 1 ? "1 running pod" : "\(object.pods) running pods"
             if object.violatingPods == 0 {

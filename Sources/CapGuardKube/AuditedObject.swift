@@ -32,6 +32,8 @@ public struct AuditedObject: Sendable, Hashable {
     public var violations: [Violation] = []
     public var omittedViolations = 0
     public var advisories: [String] = []
+    /// What grants allowed the object's containers, worded as `check` words it.
+    public var grants: [String] = []
     /// Exemptions that applied: the namespace's, or images left out of the check.
     public var exemptions: [String] = []
     /// Pods running under this object (a standalone Pod counts itself).

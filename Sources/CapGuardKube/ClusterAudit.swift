@@ -107,6 +107,7 @@ public struct ClusterAudit: Sendable {
             }
             audited.omittedViolations = evaluation.violations.omittedCount
             audited.advisories = evaluation.advisories.map { formatter.message(for: $0) }
+            audited.grants = evaluation.grantUses.map { formatter.message(for: $0) }
             audited.status = evaluation.violations.isEmpty ? .compliant : .violating
         }
         return audited

@@ -120,6 +120,16 @@ import Testing
         #expect(try object(result, "Deployment", "web-bad").status == .violating)
     }
 
+    @Test func aGrantMakesItsContainersCompliantAndIsSaid() throws {
+        let grant = Grant(name: "loner-admin", namespaces: [Self.ns], allowedCapabilities: [LinuxCapability.named("SYS_ADMIN")!])
+        let result = try audit(try RecordedCluster(), policies: PolicySet(grants: [grant]))
+        let loner = try object(result, "Pod", "loner-bad")
+        #expect(loner.status == .compliant && loner.violatingPods == 0)
+        #expect(loner.grants.count == 1 && loner.grants.allSatisfy { $0.contains("SYS_ADMIN, allowed by grant loner-admin") })
+        #expect(AuditReport.textLines(result).contains { $0.hasPrefix("  note: Pod \(Self.ns)/loner-bad") && $0.hasSuffix("allowed by grant loner-admin") })
+        #expect(try object(result, "Deployment", "web-bad").grants.isEmpty)
+    }
+
     @Test func windowsPodsAreCountedAsSuch() throws {
         let cluster = try RecordedCluster()
         cluster.add(KubeObject(apiVersion: "v1", kind: "Pod",
