@@ -14,7 +14,8 @@ import PackageDescription
 //                streams), then CapGuardServer (HTTP/1.1 over CapGuardTLS; knows nothing of Kubernetes)
 //   over the policy core and YAML: CapGuardKube (Kubernetes objects, manifests, the object checker),
 //                CapGuardConfig (the policy file and its reload)
-//   above both:  CapGuardWebhook (admission endpoints, metrics, wiring: server, objects and config)
+//   above both:  CapGuardWebhook (admission endpoints, metrics, wiring: server, objects and config),
+//                CapGuardKubeClient (the API client (TLS, objects): kubeconfig, credentials, paginated lists)
 //   on top:      capguard (command line)
 // The commit for capguard_build_info: CAPGUARD_REVISION when set (for builds from a copy of the sources, such as
 // the Dockerfile's), else the git checkout's HEAD, else "unknown". Kept to characters a C string literal holds as is.
@@ -105,6 +106,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "CapGuardKubeClient",
+            dependencies: ["CapGuardKube", "CapGuardSystem", "CapGuardTLS", "CapGuardYAML"]
+        ),
         .executableTarget(
             name: "capguard",
             dependencies: [
@@ -147,6 +152,10 @@ let package = Package(
                 "CapGuardConfig", "CapGuardKube", "CapGuardPolicy", "CapGuardServer", "CapGuardWebhook", "CapGuardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "CapGuardKubeClientTests",
+            dependencies: ["CapGuardKube", "CapGuardKubeClient", "CapGuardTLS", "CapGuardTestSupport", "COpenSSL"]
         ),
         .testTarget(name: "CapGuardCLITests", dependencies: ["capguard", "CapGuardTestSupport"]),
     ],

@@ -27,6 +27,9 @@ public struct TLSConfiguration: Sendable, Equatable {
         /// PEM text of the CAs the server's chain must end in, as a kubeconfig's
         /// `certificate-authority-data` gives it.
         case rootsPEM([UInt8])
+        /// The system's CA bundle, for a kubeconfig cluster that names no CA (a managed API server with a
+        /// publicly trusted certificate).
+        case systemRoots
         /// Any certificate, unverified: for talking to a development certificate on loopback, or for a
         /// kubeconfig cluster whose owner chose `insecure-skip-tls-verify`.
         case anyCertificate

@@ -77,6 +77,10 @@ package final class TLSContext: @unchecked Sendable {
             for certificate in certificates.certificates where X509_STORE_add_cert(store, certificate) != 1 {
                 throw TLSError.openSSL("cannot add a trust root")
             }
+        case .systemRoots:
+            guard SSL_CTX_set_default_verify_paths(pointer) == 1 else {
+                throw TLSError.openSSL("cannot load the system's trust roots")
+            }
         }
         SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER, nil)
         guard let serverIdentity else { return }
