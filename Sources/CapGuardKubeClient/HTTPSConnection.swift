@@ -40,7 +40,7 @@ final class HTTPSConnection {
             case .wantsRead: try wait(for: POLLIN, timeout: readTimeout, during: "sending the request")
             case .wantsWrite: try wait(for: POLLOUT, timeout: readTimeout, during: "sending the request")
             case .closed: throw .connectionLost(server: server, reason: "the server closed the connection")
-            case .failed(let reason): throw .connectionLost(server: server, reason: reason)
+            case .failed(let reason): throw failure(reason)
             }
         }
     }
@@ -53,7 +53,7 @@ final class HTTPSConnection {
             case .wantsRead: try wait(for: POLLIN, timeout: readTimeout, during: "waiting for its answer")
             case .wantsWrite: try wait(for: POLLOUT, timeout: readTimeout, during: "waiting for its answer")
             case .closed: return 0
-            case .failed(let reason): throw .connectionLost(server: server, reason: reason)
+            case .failed(let reason): throw failure(reason)
             }
         }
     }
@@ -63,6 +63,12 @@ final class HTTPSConnection {
     var isStale: Bool {
         var descriptor = pollfd(fd: stream.fileDescriptor, events: Int16(POLLIN), revents: 0)
         return Glibc.poll(&descriptor, 1, 0) != 0
+    }
+
+    /// A TLS alert is the server refusing the handshake; with TLS 1.3 a refused client certificate only
+    /// arrives as one after the client has sent its request.
+    private func failure(_ reason: String) -> APIClientError {
+        reason.contains("alert") ? .handshakeFailed(server: server, reason: reason) : .connectionLost(server: server, reason: reason)
     }
 
     private func handshake(timeout: Duration) throws(APIClientError) {
