@@ -47,7 +47,14 @@ public final class APIClient: APIRequester {
             guard request.method == "GET" else { throw APIClientError.connectionLost(server: connection.server.description, reason: "the idle connection was closed") }
         }
         let fresh = try HTTPSConnection.open(address: connection.server, context: context, serverName: sniName, limits: limits)
-        return try roundTrip(bytes, on: fresh, context: context)
+        do {
+            return try roundTrip(bytes, on: fresh, context: context)
+        } catch .connectionLost(let server, let reason) {
+            // With TLS 1.3 the client's handshake ends before the server has checked the client certificate;
+            // a refusal arrives as an alert, or as a reset that loses the alert, with the first answer.
+            throw APIClientError.handshakeFailed(
+                server: server, reason: "\(reason) right after the handshake (how a TLS 1.3 server refuses a client certificate)")
+        }
     }
 
     private func roundTrip(_ bytes: [UInt8], on httpsConnection: HTTPSConnection, context: TLSContext) throws(APIClientError) -> APIResponse {

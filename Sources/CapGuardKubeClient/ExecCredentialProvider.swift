@@ -141,9 +141,14 @@ public final class ExecCredentialProvider: CredentialProvider {
 
     private func execInfo(interactive: Bool) -> String {
         var spec: [String: Any] = ["interactive": interactive]
-        if let cluster = plugin.cluster { spec["cluster"] = cluster }
+        if let cluster = plugin.cluster {
+            // client-go's Cluster has this one field as a boolean.
+            var fields: [String: Any] = cluster
+            if let insecure = cluster["insecure-skip-tls-verify"] { fields["insecure-skip-tls-verify"] = insecure == "true" }
+            spec["cluster"] = fields
+        }
         let info: [String: Any] = ["apiVersion": plugin.apiVersion, "kind": "ExecCredential", "spec": spec]
-        let data = (try? JSONSerialization.data(withJSONObject: info, options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: info, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
