@@ -40,11 +40,12 @@ public final class APIClient: APIRequester {
         let bytes = encode(request, token: credentials.bearerToken)
         let (context, idle) = try contextAndIdleConnection(for: credentials.certificate)
         if let idle, !idle.isStale {
-            // A server may close an idle connection at any time; a read is safe to send again on a fresh one.
-            if let response = try? roundTrip(bytes, on: idle, context: context) {
-                return response
+            do {
+                return try roundTrip(bytes, on: idle, context: context)
+            } catch {
+                // A server may close an idle connection at any time; a read is safe to send again on a fresh one.
+                guard case .connectionLost = error, request.method == "GET" else { throw error }
             }
-            guard request.method == "GET" else { throw APIClientError.connectionLost(server: connection.server.description, reason: "the idle connection was closed") }
         }
         let fresh = try HTTPSConnection.open(address: connection.server, context: context, serverName: sniName, limits: limits)
         do {

@@ -55,8 +55,9 @@ public struct APIRequestError: Error, Sendable, Equatable, CustomStringConvertib
                 + "\(resource.resource) does not exist in this cluster's Kubernetes version (or the namespace does not exist)."
                 + serverSays
         case 410:
-            return "the list of \(qualifiedResource) \(scope) expired while it was read page by page (the server compacted its "
-                + "snapshot), twice in a row.\(serverSays) Try again, or use a larger page size so that a list takes fewer pages."
+            return "the list of \(qualifiedResource) \(scope) expired while it was read page by page: the server compacted the "
+                + "snapshot its continue token pointed to.\(serverSays) Try again, or use a larger page size so that a list takes "
+                + "fewer pages."
         default:
             let reason = apiStatus?.reason.map { " (\($0))" } ?? ""
             return "the API server answered \(status)\(reason) to \(verb) \(qualifiedResource) \(scope)\(who).\(serverSays)"

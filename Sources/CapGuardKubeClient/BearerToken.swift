@@ -1,5 +1,3 @@
-import CapGuardSystem
-
 /// Checks on a bearer token before it goes into a header.
 enum BearerToken {
     /// The token, unless it is empty or holds characters a header cannot carry (a line break would let the
@@ -10,14 +8,5 @@ enum BearerToken {
             throw KubeConfigurationError("\(source) holds a token with spaces or characters other than printable ASCII")
         }
         return token
-    }
-}
-
-extension BoundedInput.Failure {
-    var explanation: String {
-        switch self {
-        case .cannotOpen(let reason), .cannotRead(let reason): reason
-        case .tooLarge(let limit): "larger than \(limit) bytes"
-        }
     }
 }

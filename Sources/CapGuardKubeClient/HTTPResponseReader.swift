@@ -136,9 +136,3 @@ struct HTTPResponseReader {
         .malformedResponse(server: server, reason: "unexpected \(what)")
     }
 }
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-}

@@ -117,6 +117,21 @@ import Testing
         }
     }
 
+    @Test func aConnectionTheServerClosedIsNotReused() throws {
+        try StubAPIServer.with(handler: { _ in
+            var response = StubResponse.list("jobs.json")
+            response.closeAfter = true
+            return response
+        }) { (server) throws -> Void in
+            let client = APIClient(connection: .stub(server))
+            let first = try client.send(pods)
+            let second = try client.send(pods)
+            #expect(first.status == 200)
+            #expect(second.status == 200)
+            #expect(server.requests.map(\.connection) == [0, 1])
+        }
+    }
+
     @Test func aServerThatIsNotListeningIsUnreachable() throws {
         let port = try StubAPIServer.with(handler: { _ in .list("jobs.json") }) { $0.port }
         let connection = KubeConnection(

@@ -30,6 +30,8 @@ struct StubResponse: Sendable {
     var status: Int
     var body: [UInt8]
     var framing: Framing = .contentLength
+    /// Closes the connection after the answer without saying so, as a server's idle timeout does.
+    var closeAfter = false
 
     /// A captured list, sent in chunks as the apiserver streams it.
     static func list(_ fixture: String) -> StubResponse {
@@ -181,7 +183,8 @@ final class StubAPIServer: @unchecked Sendable {
         while true {
             guard let request = readRequest(stream, buffer: &buffer, connection: connection) else { return }
             state.withLock { $0.requests.append(request) }
-            guard write(handler(request), to: stream) else { return }
+            let response = handler(request)
+            guard write(response, to: stream), !response.closeAfter else { return }
         }
     }
 
