@@ -155,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapGuardKubeClientTests",
-            dependencies: ["CapGuardKube", "CapGuardKubeClient", "CapGuardTLS", "CapGuardTestSupport", "COpenSSL"]
+            dependencies: ["CapGuardKube", "CapGuardKubeClient", "CapGuardTLS", "CapGuardTestSupport"]
         ),
         .testTarget(name: "CapGuardCLITests", dependencies: ["capguard", "CapGuardTestSupport"]),
     ],

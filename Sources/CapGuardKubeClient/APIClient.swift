@@ -50,12 +50,16 @@ public final class APIClient: APIRequester {
         let fresh = try HTTPSConnection.open(address: connection.server, context: context, serverName: sniName, limits: limits)
         do {
             return try roundTrip(bytes, on: fresh, context: context)
-        } catch .connectionLost(let server, let reason) {
-            // With TLS 1.3 the client's handshake ends before the server has checked the client certificate;
-            // a refusal arrives as an alert, or as a reset that loses the alert, with the first answer.
-            throw APIClientError.handshakeFailed(
-                server: server, reason: "\(reason) right after the handshake (how a TLS 1.3 server refuses a client certificate)")
+        } catch {
+            throw Self.refusedClientCertificate(error) ?? error
         }
+    }
+
+    /// With TLS 1.3 the client's handshake ends before the server has checked the client certificate; a
+    /// refusal arrives with the first answer as an alert, or as a reset that overtakes the alert.
+    private static func refusedClientCertificate(_ error: APIClientError) -> APIClientError? {
+        guard case .connectionLost(let server, let reason) = error, reason == String(cString: strerror(ECONNRESET)) else { return nil }
+        return .handshakeFailed(server: server, reason: "\(reason) right after the handshake (how a TLS 1.3 server refuses a client certificate)")
     }
 
     private func roundTrip(_ bytes: [UInt8], on httpsConnection: HTTPSConnection, context: TLSContext) throws(APIClientError) -> APIResponse {
