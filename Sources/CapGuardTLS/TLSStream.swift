@@ -53,6 +53,11 @@ package struct TLSStream {
         return String(cString: X509_verify_cert_error_string(result))
     }
 
+    /// The name the client asked for in SNI, once the handshake is done.
+    package var requestedServerName: String? {
+        SSL_get_servername(ssl, Int32(TLSEXT_NAMETYPE_host_name)).map { String(cString: $0) }
+    }
+
     package func release() {
         SSL_free(ssl)
         Glibc.close(fileDescriptor)

@@ -52,6 +52,8 @@ import Testing
             let response = try APIClient(connection: connection).send(pods)
             #expect(response.status == 200)
             #expect(server.requests.first?.headers["host"] == "[::1]:\(server.port)")
+            // SNI carries names only.
+            #expect(server.requests.first?.serverName == nil)
         }
     }
 
@@ -60,6 +62,18 @@ import Testing
             let response = try APIClient(connection: .stub(server, serverName: "localhost")).send(pods)
             #expect(response.status == 200)
             #expect(response.body == ListFixtures.bytes("pods-page1.json"))
+            #expect(server.requests.map(\.serverName) == ["localhost"])
+        }
+    }
+
+    @Test func aServerReachedByNameIsVerifiedByThatNameAndSentItInSNI() throws {
+        try StubAPIServer.with(handler: { _ in .list("jobs.json") }) { (server) throws -> Void in
+            var connection = KubeConnection.stub(server)
+            connection.server = try APIServerAddress(url: "https://localhost:\(server.port)")
+            let response = try APIClient(connection: connection).send(pods)
+            #expect(response.status == 200)
+            #expect(server.requests.first?.serverName == "localhost")
+            #expect(server.requests.first?.headers["host"] == "localhost:\(server.port)")
         }
     }
 

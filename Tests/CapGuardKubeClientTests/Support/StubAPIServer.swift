@@ -12,6 +12,8 @@ struct StubRequest: Sendable {
     var headers: [String: String]
     /// Which accepted connection carried it, counting from 0.
     var connection: Int
+    /// The name the client sent in SNI.
+    var serverName: String?
 
     var bearerToken: String? {
         headers["authorization"].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
@@ -119,12 +121,13 @@ final class StubAPIServer: @unchecked Sendable {
     }
 
     func stop() {
-        let connections = state.withLock { state in
+        // Under the lock, so that no descriptor is closed, and its number given to another test's socket,
+        // between being listed and being shut.
+        state.withLock { state in
             state.stopped = true
-            return state.connections
+            state.connections.forEach { shutdown($0, Int32(SHUT_RDWR)) }
         }
         shutdown(listener, Int32(SHUT_RDWR))
-        connections.forEach { shutdown($0, Int32(SHUT_RDWR)) }
         finished.wait()
         close(listener)
     }
@@ -169,9 +172,10 @@ final class StubAPIServer: @unchecked Sendable {
             let box = StreamBox(stream: stream)
             Thread.detachNewThread { [self] in
                 serve(box.stream, connection: number)
-                // Forgotten before it is closed, so that stop never shuts a reused descriptor number.
-                state.withLock { $0.connections.removeAll { $0 == descriptor } }
-                box.stream.release()
+                state.withLock { state in
+                    state.connections.removeAll { $0 == descriptor }
+                    box.stream.release()
+                }
                 finished.leave()
             }
         }
@@ -202,7 +206,9 @@ final class StubAPIServer: @unchecked Sendable {
                     guard let colon = line.firstIndex(of: ":") else { continue }
                     headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 }
-                return StubRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, connection: connection)
+                return StubRequest(
+                    method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, connection: connection,
+                    serverName: stream.requestedServerName)
             }
             var chunk = [UInt8](repeating: 0, count: 16 * 1024)
             guard case .bytes(let count) = chunk.withUnsafeMutableBytes({ stream.read(into: $0) }), count > 0 else { return nil }
