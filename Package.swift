@@ -15,6 +15,7 @@ import PackageDescription
 //   over the policy core and YAML: CapGuardKube (Kubernetes objects, manifests, the object checker),
 //                CapGuardConfig (the policy file and its reload)
 //   above both:  CapGuardWebhook (admission endpoints, metrics, wiring: server, objects and config),
+//                CapGuardKubeClient (the API client (TLS, objects): kubeconfig, credentials, paginated lists),
 //                CapGuardAudit (auditing what runs through the API seam of CapGuardKube: reports, metrics, PolicyReports)
 //   on top:      capguard (command line)
 // The commit for capguard_build_info: CAPGUARD_REVISION when set (for builds from a copy of the sources, such as
@@ -106,6 +107,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "CapGuardKubeClient",
+            dependencies: ["CapGuardKube", "CapGuardSystem", "CapGuardTLS", "CapGuardYAML"]
+        ),
         // Auditing what runs, over the objects, the policy file and the server (for its /metrics)
         .target(
             name: "CapGuardAudit",
@@ -122,6 +127,7 @@ let package = Package(
             name: "capguard",
             dependencies: [
                 "CapGuardAudit",
+                "CapGuardKubeClient",
                 "CapGuardPolicy",
                 "CapGuardKube",
                 "CapGuardConfig",
@@ -161,6 +167,10 @@ let package = Package(
                 "CapGuardConfig", "CapGuardKube", "CapGuardPolicy", "CapGuardServer", "CapGuardWebhook", "CapGuardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "CapGuardKubeClientTests",
+            dependencies: ["CapGuardKube", "CapGuardKubeClient", "CapGuardTLS", "CapGuardTestSupport"]
         ),
         .testTarget(
             name: "CapGuardAuditTests",

@@ -16,12 +16,22 @@ public struct TLSConfiguration: Sendable, Equatable {
         case files(certificatePath: String, keyPath: String)
         /// A self-signed certificate for localhost, 127.0.0.1 and ::1, made in memory at start.
         case developmentCertificate
+        /// PEM text held in memory, as a kubeconfig's `client-certificate-data` or an exec credential gives
+        /// it; the certificate text may hold the chain after the leaf.
+        case pem(certificate: [UInt8], key: [UInt8])
     }
 
     public enum Trust: Sendable, Equatable {
         /// PEM file of the CAs the server's chain must end in.
         case roots(caPath: String)
-        /// Any certificate, unverified: only for talking to a development certificate on loopback.
+        /// PEM text of the CAs the server's chain must end in, as a kubeconfig's
+        /// `certificate-authority-data` gives it.
+        case rootsPEM([UInt8])
+        /// The system's CA bundle, for a kubeconfig cluster that names no CA (a managed API server with a
+        /// publicly trusted certificate).
+        case systemRoots
+        /// Any certificate, unverified: for talking to a development certificate on loopback, or for a
+        /// kubeconfig cluster whose owner chose `insecure-skip-tls-verify`.
         case anyCertificate
     }
 

@@ -64,9 +64,23 @@ package final class TLSContext: @unchecked Sendable {
 
     /// Checks the server's chain and, when given, its name or address.
     private func configureClient(trust: TLSConfiguration.Trust, serverIdentity: String?) throws {
-        guard case .roots(let caPath) = trust else { return }
-        guard SSL_CTX_load_verify_locations(pointer, caPath, nil) == 1 else {
-            throw TLSError.openSSL("cannot load trust roots \(caPath)")
+        switch trust {
+        case .anyCertificate:
+            return
+        case .roots(let caPath):
+            guard SSL_CTX_load_verify_locations(pointer, caPath, nil) == 1 else {
+                throw TLSError.openSSL("cannot load trust roots \(caPath)")
+            }
+        case .rootsPEM(let pem):
+            let certificates = try PEMCertificates(pem, what: "trust roots")
+            let store = SSL_CTX_get_cert_store(pointer)
+            for certificate in certificates.certificates where X509_STORE_add_cert(store, certificate) != 1 {
+                throw TLSError.openSSL("cannot add a trust root")
+            }
+        case .systemRoots:
+            guard SSL_CTX_set_default_verify_paths(pointer) == 1 else {
+                throw TLSError.openSSL("cannot load the system's trust roots")
+            }
         }
         SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER, nil)
         guard let serverIdentity else { return }
@@ -97,8 +111,38 @@ package final class TLSContext: @unchecked Sendable {
             else {
                 throw TLSError.openSSL("cannot use the development certificate")
             }
+        case .pem(let certificatePEM, let keyPEM):
+            try usePEM(certificate: certificatePEM, key: keyPEM)
         }
         try checkCertificate()
+    }
+
+    /// The leaf first, then the rest of the chain, as `SSL_CTX_use_certificate_chain_file` reads a file.
+    private func usePEM(certificate certificatePEM: [UInt8], key keyPEM: [UInt8]) throws {
+        let chain = try PEMCertificates(certificatePEM, what: "client certificate")
+        guard SSL_CTX_use_certificate(pointer, chain.certificates[0]) == 1 else {
+            throw TLSError.openSSL("cannot use the client certificate")
+        }
+        for intermediate in chain.certificates.dropFirst() {
+            // SSL_CTX_add1_chain_cert, a macro: the context takes a reference of its own.
+            guard SSL_CTX_ctrl(pointer, SSL_CTRL_CHAIN_CERT, 1, UnsafeMutableRawPointer(intermediate)) == 1 else {
+                throw TLSError.openSSL("cannot add an intermediate of the client certificate")
+            }
+        }
+        let key = try keyPEM.withUnsafeBytes { buffer -> OpaquePointer in
+            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else {
+                throw TLSError.openSSL("cannot read the client key")
+            }
+            defer { BIO_free(bio) }
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+                throw TLSError.openSSL("the client key is not a PEM private key")
+            }
+            return key
+        }
+        defer { EVP_PKEY_free(key) }
+        guard SSL_CTX_use_PrivateKey(pointer, key) == 1 else {
+            throw TLSError.openSSL("cannot use the client key")
+        }
     }
 
     deinit {
@@ -139,6 +183,28 @@ package final class TLSContext: @unchecked Sendable {
             return nil
         }
         SSL_set_accept_state(ssl)
+        return TLSStream(fileDescriptor: fileDescriptor, ssl: ssl)
+    }
+
+    /// A client-side stream over a connected socket, naming `serverName` in SNI when given (a DNS name: SNI
+    /// carries no addresses), or nil when OpenSSL cannot make one.
+    package func makeClientStream(fileDescriptor: Int32, serverName: String?) -> TLSStream? {
+        defer { ERR_clear_error() }
+        guard let ssl = SSL_new(pointer) else { return nil }
+        guard SSL_set_fd(ssl, fileDescriptor) == 1 else {
+            SSL_free(ssl)
+            return nil
+        }
+        if let serverName {
+            let named = serverName.withCString {
+                SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: $0))
+            }
+            guard named == 1 else {
+                SSL_free(ssl)
+                return nil
+            }
+        }
+        SSL_set_connect_state(ssl)
         return TLSStream(fileDescriptor: fileDescriptor, ssl: ssl)
     }
 }

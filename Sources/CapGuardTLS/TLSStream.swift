@@ -45,6 +45,19 @@ package struct TLSStream {
         return .failed(reason: String(cString: strerror(errno)))
     }
 
+    /// Why the peer's certificate was not trusted ("unable to get local issuer certificate", "hostname
+    /// mismatch"), after a handshake that failed on it; nil when verification passed or never ran.
+    package var verificationFailure: String? {
+        let result = SSL_get_verify_result(ssl)
+        guard result != X509_V_OK else { return nil }
+        return String(cString: X509_verify_cert_error_string(result))
+    }
+
+    /// The name the client asked for in SNI, once the handshake is done.
+    package var requestedServerName: String? {
+        SSL_get_servername(ssl, Int32(TLSEXT_NAMETYPE_host_name)).map { String(cString: $0) }
+    }
+
     package func release() {
         SSL_free(ssl)
         Glibc.close(fileDescriptor)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CapGuardAudit
 import CapGuardKube
+import CapGuardKubeClient
 import CapGuardPolicy
+import CapGuardWebhook
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,7 +97,11 @@ struct AuditCommand: ParsableCommand {
 
     /// The Kubernetes API client: the one place that names the client's implementation.
     static func makeClient(kubeconfig: String?, context: String?) throws -> AuditClient {
-        throw AuditClientUnavailable()
+        let connection = try KubeConnection.load(kubeconfig: kubeconfig, context: context)
+        for warning in connection.warnings { printError("capguard audit: warning: \(warning)") }
+        let client = APIClient(connection: connection, userAgent: "capguard/\(BuildInfo.version)")
+        return AuditClient(
+            lister: PaginatedLister(requester: client), requester: client, defaultNamespace: connection.namespace ?? "default")
     }
 }
 
@@ -105,10 +111,6 @@ struct AuditClient {
     let lister: any ObjectLister
     let requester: any APIRequester
     let defaultNamespace: String
-}
-
-struct AuditClientUnavailable: Error, CustomStringConvertible {
-    var description: String { "no Kubernetes API client is available in this build" }
 }
 
 /// `--interval`: a number with a unit, s, m or h, as kubectl's durations; at least one second.

@@ -130,6 +130,14 @@ import Testing
         #expect(try object(result, "Deployment", "web-bad").grants.isEmpty)
     }
 
+    @Test func aListThatExpiresMidwayStartsTheAuditOverOnce() throws {
+        let expected = try audit(try RecordedCluster())
+        let once = ExpiringLister(cluster: try RecordedCluster(), expirations: 1)
+        #expect(try AuditScan.run(lister: once, namespace: nil, policies: .default) == expected)
+        let twice = ExpiringLister(cluster: try RecordedCluster(), expirations: 2)
+        #expect(throws: ListExpired.self) { try AuditScan.run(lister: twice, namespace: nil, policies: .default) }
+    }
+
     @Test func windowsPodsAreCountedAsSuch() throws {
         let cluster = try RecordedCluster()
         cluster.add(KubeObject(apiVersion: "v1", kind: "Pod",
@@ -171,5 +179,27 @@ import Testing
         let result = try audit(cluster)
         #expect(try object(result, "Pod", "adopted").note == nil)
         #expect(try object(result, "Deployment", "web-bad").pods == 3)
+    }
+}
+
+struct ListExpired: APIFailureReason {
+    var reason: String { "Expired" }
+}
+
+/// Hands over the first page of pods, then fails as an expired continue token does, `expirations` times.
+final class ExpiringLister: ObjectLister, @unchecked Sendable {
+    let cluster: RecordedCluster
+    var expirations: Int
+
+    init(cluster: RecordedCluster, expirations: Int) {
+        self.cluster = cluster
+        self.expirations = expirations
+    }
+
+    func list(_ resource: APIResource, namespace: String?, page: ([KubeObject]) throws -> Void) throws {
+        guard resource == .pods, expirations > 0 else { return try cluster.list(resource, namespace: namespace, page: page) }
+        expirations -= 1
+        try page(cluster.pages[.pods]?.first ?? [])
+        throw ListExpired()
     }
 }
