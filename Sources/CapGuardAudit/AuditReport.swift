@@ -21,7 +21,7 @@ public struct AuditReport: Encodable {
 
     public struct Entry: Encodable {
         struct Violation: Encodable {
-            let rule: AuditRule
+            let rule: RuleID
             let container: String
             let field: String
             let message: String

@@ -1,4 +1,5 @@
 import CapGuardKube
+import CapGuardPolicy
 import FoundationEssentials
 import Glibc
 
@@ -6,8 +7,8 @@ import Glibc
 /// objects), as the Kubernetes Policy working group's prototype defines them, so that readers of PolicyReports
 /// (Policy Reporter, Kyverno's UI) show capguard's findings.
 ///
-/// Each reported object gives results: one `fail` per violation (rule `drop-all`, `add-not-allowed`,
-/// `add-all`, `unknown-capability` or `privileged`), a `fail` of rule `running-pods` when the template complies
+/// Each reported object gives results: one `fail` per violation (rule `drop-all`, `added-capability`,
+/// `adds-all`, `unknown-capability` or `privileged`), a `fail` of rule `running-pods` when the template complies
 /// but pods made from an older one still violate, `skip` for exempt objects and Windows pods, and one `pass`
 /// (rule `capabilities`) for a compliant object.
 public struct PolicyReport: Encodable, Sendable, Equatable {
@@ -133,11 +134,11 @@ public struct PolicyReport: Encodable, Sendable, Equatable {
         }
     }
 
-    static func severity(of rule: AuditRule) -> String {
+    static func severity(of rule: RuleID) -> String {
         switch rule {
-        case .privileged, .addAll: "high"
-        case .addNotAllowed, .dropAll: "medium"
-        case .unknownCapability: "low"
+        case .privileged, .addsAll: "high"
+        case .addedCapability, .dropAll: "medium"
+        case .unknownCapability, .dropAllSpelling: "low"
         }
     }
 

@@ -15,7 +15,7 @@ public struct AuditedObject: Sendable, Hashable {
 
     /// One violation of the evaluated spec, worded as `capguard check` words it.
     public struct Violation: Sendable, Hashable {
-        public var rule: AuditRule
+        public var rule: RuleID
         public var container: String
         /// The field's path in the object, e.g. `spec.template.spec.containers[0].securityContext.capabilities.drop`.
         public var field: String
@@ -64,34 +64,4 @@ public struct AuditedObject: Sendable, Hashable {
 
     /// The violations counted, those left out included.
     public var violationCount: Int { violations.count + omittedViolations }
-}
-
-/// The rule a violation breaks, as a stable identifier for metrics, JSON output and PolicyReports.
-public enum AuditRule: String, Sendable, Hashable, CaseIterable, Encodable {
-    case dropAll = "drop-all"
-    case addNotAllowed = "add-not-allowed"
-    case addAll = "add-all"
-    case unknownCapability = "unknown-capability"
-    case privileged = "privileged"
-
-    public init(_ rule: CapGuardPolicy.Violation.Rule) {
-        switch rule {
-        case .mustDropAll: self = .dropAll
-        case .capabilityNotAllowed: self = .addNotAllowed
-        case .addsAll: self = .addAll
-        case .unknownCapability: self = .unknownCapability
-        case .privileged: self = .privileged
-        }
-    }
-
-    /// What the rule requires, for PolicyReports' passing results.
-    public var summary: String {
-        switch self {
-        case .dropAll: "every container drops ALL capabilities"
-        case .addNotAllowed: "capabilities.add holds only allowed capabilities"
-        case .addAll: "capabilities.add never holds ALL"
-        case .unknownCapability: "capabilities.add names only Linux capabilities"
-        case .privileged: "no container is privileged"
-        }
-    }
 }

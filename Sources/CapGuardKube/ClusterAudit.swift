@@ -101,7 +101,7 @@ public struct ClusterAudit: Sendable {
             let formatter = findings.formatter(naming: audited.reference)
             audited.violations = evaluation.violations.map { violation in
                 AuditedObject.Violation(
-                    rule: AuditRule(violation.rule), container: ManifestText.escaped(violation.container.name),
+                    rule: violation.rule.id, container: ManifestText.escaped(violation.container.name),
                     field: violation.container.path(below: findings.podSpecPath, field: violation.field).description,
                     message: formatter.message(for: violation))
             }

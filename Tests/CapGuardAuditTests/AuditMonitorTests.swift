@@ -34,7 +34,7 @@ import Testing
             "capguard_audit_violating_objects{namespace=\"\(ns)\",kind=\"CronJob\"} 1",
             "capguard_audit_violating_objects{namespace=\"\(ns)\",kind=\"Pod\"} 1",
             "capguard_audit_violating_containers{namespace=\"\(ns)\",kind=\"Deployment\",rule=\"drop-all\"} 1",
-            "capguard_audit_violating_containers{namespace=\"\(ns)\",kind=\"Pod\",rule=\"add-not-allowed\"} 1",
+            "capguard_audit_violating_containers{namespace=\"\(ns)\",kind=\"Pod\",rule=\"added-capability\"} 1",
             "capguard_audit_violating_pods{namespace=\"\(ns)\",kind=\"Deployment\"} 3",
             "capguard_audit_objects{status=\"violating\"} 3",
             "capguard_audit_objects{status=\"compliant\"} 2",
@@ -89,7 +89,7 @@ import Testing
         monitor.runOnce()
         let fixed = changes("audit finding fixed")
         #expect(fixed.count == 1)
-        #expect(fixed.first?.contains("loner-bad") == true && fixed.first?.contains("add-not-allowed") == true)
+        #expect(fixed.first?.contains("loner-bad") == true && fixed.first?.contains("added-capability") == true)
         #expect(changes("audit finding new").count == 3)
     }
 

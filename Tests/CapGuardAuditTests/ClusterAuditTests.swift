@@ -36,7 +36,7 @@ import Testing
         let webGood = try object(result, "Deployment", "web-good")
         #expect(webGood.status == .compliant && webGood.pods == 2 && webGood.violatingPods == 0 && !webGood.needsAttention)
         let loner = try object(result, "Pod", "loner-bad")
-        #expect(loner.pods == 1 && loner.violatingPods == 1 && loner.violations.map(\.rule) == [.addNotAllowed])
+        #expect(loner.pods == 1 && loner.violatingPods == 1 && loner.violations.map(\.rule) == [.addedCapability])
         #expect(loner.note == nil)
         let summary = result.summary
         #expect([summary.objects, summary.violating, summary.compliant, summary.compliantWithViolatingPods, summary.exempt,

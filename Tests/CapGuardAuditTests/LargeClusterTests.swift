@@ -89,7 +89,7 @@ final class SyntheticCluster: ObjectLister {
         #expect(result.summary.objects == 5000 && result.summary.pods == Self.pods)
         #expect(result.summary.violating == 2500 && result.summary.violatingPods == 25_000)
         // Each violating Deployment: the app container's drop rule and the sidecar's NET_ADMIN.
-        #expect(result.objects.first { $0.status == .violating }?.violations.map(\.rule) == [.dropAll, .addNotAllowed])
+        #expect(result.objects.first { $0.status == .violating }?.violations.map(\.rule) == [.dropAll, .addedCapability])
     }
 
     @Test func fiftyThousandStandalonePods() throws {
