@@ -58,6 +58,11 @@ struct JUnitReport {
         if object.omittedAdvisories > 0 {
             advisories.append("\(object.source):\(object.line): warning: \(object.object): \(ViolationFormatter.moreWarnings(object.omittedAdvisories))")
         }
+        // What grants allowed, as the text output's notes: a reviewer sees why a capability passed.
+        advisories += object.grantUses.map { "\(object.source):\($0.line): note: \($0.message)" }
+        if object.omittedGrantUses > 0 {
+            advisories.append("\(object.source):\(object.line): note: \(object.object): \(ViolationFormatter.moreGrantUses(object.omittedGrantUses))")
+        }
         let outcome: TestCase.Outcome
         switch object.status {
         case .compliant:

@@ -55,6 +55,17 @@ struct CheckGrantTests {
         #expect(grants.first?["line"] as? Int == 9)
     }
 
+    @Test func junitSaysWhichGrantAllowedWhatInTheObjectsOutput() throws {
+        let files = try TemporaryFiles(["ds.yaml": Self.daemonSet])
+        defer { files.remove() }
+        let result = try CapGuardProcess.run(["check", "--output", "junit", "--config", "examples/policies/grants.yaml", files.path("ds.yaml")])
+        #expect(result.status == 1)
+        let ds = files.path("ds.yaml")
+        let output = "<system-out>\(ds):9: note: DaemonSet kube-networking/cilium: container \"cilium-agent\" "
+            + "(spec.template.spec.containers[0]) adds NET_ADMIN, allowed by grant cilium-agent\n"
+        #expect(result.stdout.contains(output), "\(result.stdout)")
+    }
+
     /// The README shows this run.
     @Test func theExampleDaemonSet() throws {
         let result = try CapGuardProcess.run(["check", "--config", "examples/policies/grants.yaml", "examples/manifests/cilium.yaml"])
