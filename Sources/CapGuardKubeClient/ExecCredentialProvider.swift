@@ -1,7 +1,8 @@
 import CapGuardSystem
 import CapGuardTLS
-import Foundation
+import FoundationEssentials
 import Synchronization
+import Glibc
 
 /// Credentials from an exec plugin (`client.authentication.k8s.io/v1` or `v1beta1`), as EKS, GKE and AKS
 /// kubeconfigs use: the command prints an ExecCredential whose status holds a token or a client certificate.
@@ -69,37 +70,27 @@ public final class ExecCredentialProvider: CredentialProvider {
     private func run() throws(KubeConfigurationError) -> (credentials: ClientCredentials, expiry: Date?) {
         let executable = try locate()
         let interactive = try isInteractive()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = plugin.arguments
         var environment = baseEnvironment.merging(plugin.environment) { $1 }
         environment["KUBERNETES_EXEC_INFO"] = execInfo(interactive: interactive)
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        // Prompts and diagnostics go to the user, as kubectl lets them.
-        process.standardError = FileHandle.standardError
-        process.standardInput = interactive ? FileHandle.standardInput : FileHandle.nullDevice
+        let outcome: PluginProcess
         do {
-            try process.run()
+            outcome = try PluginProcess.run(
+                executable: executable, arguments: plugin.arguments, environment: environment,
+                inheritStandardInput: interactive, outputLimit: 1024 * 1024)
         } catch {
-            throw KubeConfigurationError("cannot run the credential plugin \(executable): \(error.localizedDescription)")
+            switch error {
+            case .cannotStart(let reason):
+                throw KubeConfigurationError("cannot run the credential plugin \(executable): \(reason)")
+            case .unusableOutput(let failure):
+                throw KubeConfigurationError("the credential plugin \(plugin.command) wrote an unusable answer: \(failure.explanation)")
+            }
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try BoundedInput.read(descriptor: output.fileHandleForReading.fileDescriptor, limit: 1024 * 1024)
-        } catch {
-            process.terminate()
-            process.waitUntilExit()
-            throw KubeConfigurationError("the credential plugin \(plugin.command) wrote an unusable answer: \(error.explanation)")
-        }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard outcome.status == 0 else {
             throw KubeConfigurationError(
-                "the credential plugin \(plugin.command) failed with exit status \(process.terminationStatus); run it by hand "
+                "the credential plugin \(plugin.command) failed with exit status \(outcome.status); run it by hand "
                     + "(\(([plugin.command] + plugin.arguments).joined(separator: " "))) to see why, and log in again if it asks")
         }
-        return try parse(bytes)
+        return try parse(outcome.output)
     }
 
     /// The command's path: a path with a slash as it is (relative to the kubeconfig), a name from PATH.
@@ -140,16 +131,51 @@ public final class ExecCredentialProvider: CredentialProvider {
     }
 
     private func execInfo(interactive: Bool) -> String {
-        var spec: [String: Any] = ["interactive": interactive]
-        if let cluster = plugin.cluster {
-            // client-go's Cluster has this one field as a boolean.
-            var fields: [String: Any] = cluster
-            if let insecure = cluster["insecure-skip-tls-verify"] { fields["insecure-skip-tls-verify"] = insecure == "true" }
-            spec["cluster"] = fields
+        let cluster = plugin.cluster.map { ExecInfo.Cluster(fields: $0) }
+        let info = ExecInfo(apiVersion: plugin.apiVersion, spec: .init(interactive: interactive, cluster: cluster))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(info)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// `KUBERNETES_EXEC_INFO`, as client-go sets it for the plugin.
+    private struct ExecInfo: Encodable {
+        struct Spec: Encodable {
+            var interactive: Bool
+            var cluster: Cluster?
         }
-        let info: [String: Any] = ["apiVersion": plugin.apiVersion, "kind": "ExecCredential", "spec": spec]
-        let data = (try? JSONSerialization.data(withJSONObject: info, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+
+        /// The kubeconfig's cluster fields as strings, but for the one client-go's Cluster has as a boolean.
+        struct Cluster: Encodable {
+            var fields: [String: String]
+
+            private struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                for (name, value) in fields {
+                    if name == "insecure-skip-tls-verify" {
+                        try container.encode(value == "true", forKey: Key(stringValue: name))
+                    } else {
+                        try container.encode(value, forKey: Key(stringValue: name))
+                    }
+                }
+            }
+        }
+
+        var apiVersion: String
+        var kind = "ExecCredential"
+        var spec: Spec
+
+        init(apiVersion: String, spec: Spec) {
+            self.apiVersion = apiVersion
+            self.spec = spec
+        }
     }
 
     private struct ExecCredential: Decodable {
@@ -202,9 +228,7 @@ public final class ExecCredentialProvider: CredentialProvider {
     }
 
     private static func date(rfc3339 text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

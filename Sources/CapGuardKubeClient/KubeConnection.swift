@@ -1,6 +1,6 @@
 import CapGuardSystem
 import CapGuardTLS
-import Foundation
+import FoundationEssentials
 
 /// Everything needed to talk to one API server: its address, how to trust it, and where credentials come
 /// from. Made from kubeconfig files as kubectl reads them, or from a pod's ServiceAccount.
@@ -60,9 +60,9 @@ public struct KubeConnection: Sendable {
             throw KubeConfigurationError("the cluster CA \(caPath) does not exist")
         }
         let namespace = (try? BoundedInput.read(path: directory + "/namespace", limit: 1024))
-            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { String(String(decoding: $0, as: UTF8.self).trimming { $0.isWhitespace }) }
         return KubeConnection(
-            server: APIServerAddress(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port),
+            server: APIServerAddress(host: String(host.trimming { $0 == "[" || $0 == "]" }), port: port),
             trust: .roots(caPath: caPath),
             credentials: TokenFileCredentials(path: tokenPath),
             namespace: namespace?.isEmpty == false ? namespace : nil,
@@ -82,7 +82,7 @@ public struct KubeConnection: Sendable {
         } else if let variable = environment["KUBECONFIG"], !variable.isEmpty {
             files = try KubeconfigFiles(paths: variable.split(separator: ":").map(String.init), required: false)
         } else {
-            let home = environment["HOME"] ?? NSHomeDirectory()
+            let home = environment["HOME"] ?? ProcessInfo.processInfo.environment["HOME"] ?? "/"
             let path = home + "/.kube/config"
             if !FileManager.default.fileExists(atPath: path), context == nil, environment["KUBERNETES_SERVICE_HOST"] != nil {
                 return try inCluster(environment: environment)

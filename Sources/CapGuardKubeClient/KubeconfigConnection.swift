@@ -1,6 +1,6 @@
 import CapGuardSystem
 import CapGuardTLS
-import Foundation
+import FoundationEssentials
 
 /// Turns one context of merged kubeconfig files into a `KubeConnection`, with kubectl's precedence: data
 /// fields over file fields, a token file over a token.

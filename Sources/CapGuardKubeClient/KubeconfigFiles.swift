@@ -1,6 +1,6 @@
 import CapGuardSystem
 import CapGuardYAML
-import Foundation
+import FoundationEssentials
 
 /// Kubeconfig files merged as kubectl merges them: for clusters, users and contexts the first file to
 /// define a name wins, and so does the first file to set current-context. Each entry remembers the
@@ -28,7 +28,7 @@ struct KubeconfigFiles {
         for path in paths {
             guard required || FileManager.default.fileExists(atPath: path) else { continue }
             let file = try Self.parse(path)
-            let directory = (path as NSString).deletingLastPathComponent
+            let directory = Self.directory(of: path)
             for named in file.clusters ?? [] where clusters[named.name] == nil {
                 clusters[named.name] = Entry(value: named.value ?? Kubeconfig.Cluster(), directory: directory, file: path)
             }
@@ -61,7 +61,17 @@ struct KubeconfigFiles {
 
     /// `path` as written in a file of `directory`: relative paths are relative to that file, as kubectl
     /// reads them.
+    /// The directory relative paths in the file at `path` are resolved against: what comes before the last
+    /// slash, "" for a bare file name, "/" for a file at the root.
+    static func directory(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
     static func resolve(_ path: String, in directory: String) -> String {
-        path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path
+        guard !path.hasPrefix("/"), !directory.isEmpty else { return path }
+        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
     }
 }

@@ -1,5 +1,5 @@
 import CapGuardKube
-import Foundation
+import FoundationEssentials
 
 /// Lists collections in pages of `pageSize` objects (`limit` and `continue`), as client-go's pager does, so
 /// that only one page is in memory at a time however large the cluster.
@@ -64,9 +64,17 @@ public struct PaginatedLister: ObjectLister {
 
     /// Continue tokens are base64 and may hold `+`, `/` and `=`, which a query must escape.
     static func queryEscaped(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        var escaped = ""
+        for byte in text.utf8 {
+            let unreserved = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+                || byte == 0x2d || byte == 0x2e || byte == 0x5f || byte == 0x7e
+            if unreserved {
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                escaped += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0x0f, radix: 16, uppercase: true)
+            }
+        }
+        return escaped
     }
 
     private func decode(_ body: [UInt8], resource: APIResource) throws -> ObjectList {

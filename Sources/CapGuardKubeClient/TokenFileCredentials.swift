@@ -1,6 +1,6 @@
 import CapGuardSystem
 import CapGuardTLS
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// A bearer token read from a file that is replaced while capguard runs: the kubelet rotates a projected
@@ -42,7 +42,7 @@ public final class TokenFileCredentials: CredentialProvider {
         } catch {
             throw KubeConfigurationError("cannot read the token file \(path): \(error.explanation)")
         }
-        let token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(String(decoding: bytes, as: UTF8.self).trimming { $0.isWhitespace })
         return try BearerToken.checked(token, source: "the token file \(path)")
     }
 }
