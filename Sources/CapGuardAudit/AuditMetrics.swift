@@ -23,7 +23,7 @@ public struct AuditMetrics: Sendable {
         }
 
         var labels: String {
-            var labels = "namespace=\"\(AuditMetrics.escape(namespace))\",kind=\"\(AuditMetrics.escape(kind))\""
+            var labels = "namespace=\"\(PrometheusLabelValue.escaped(namespace))\",kind=\"\(PrometheusLabelValue.escaped(kind))\""
             if let rule { labels += ",rule=\"\(rule)\"" }
             return labels
         }
@@ -90,7 +90,7 @@ public struct AuditMetrics: Sendable {
         out.append("capguard_audit_runs_total{result=\"failure\"} \(state.failedRuns)")
         family("capguard_audit_api_errors_total", "counter", "Errors of the Kubernetes API, by reason.")
         for (reason, count) in state.apiErrors.sorted(by: { $0.key < $1.key }) {
-            out.append("capguard_audit_api_errors_total{reason=\"\(Self.escape(reason))\"} \(count)")
+            out.append("capguard_audit_api_errors_total{reason=\"\(PrometheusLabelValue.escaped(reason))\"} \(count)")
         }
         family("capguard_audit_policy_report_writes_total", "counter", "Rounds of PolicyReport writes, by result.")
         for (result, count) in state.policyReportWrites.sorted(by: { $0.key < $1.key }) {
@@ -130,18 +130,5 @@ public struct AuditMetrics: Sendable {
         // The folded series are per kind and rule, both bounded sets, so `_other` adds a bounded number.
         kept += other.sorted { $0.key < $1.key }
         return (kept, sorted.count - (maxSeries - 1))
-    }
-
-    static func escape(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -45,14 +45,8 @@ public struct AdmissionEndpoint: Sendable {
     /// (`TextSafety.escaped`) and the violations are the bounded lines of `status.message`, so the line stays
     /// far below the log writer's buffer whatever the request holds.
     private func log(_ request: AdmissionRequest, _ outcome: AdmissionOutcome, policyGeneration: Int, microseconds: Int) {
-        func text(_ value: String?) -> Logger.Metadata.Value { .string(TextSafety.escaped(value ?? "")) }
-        var metadata: Logger.Metadata = [
-            "uid": text(request.uid),
-            "kind": text(request.kind.kind),
-            "namespace": text(request.namespace),
-            "name": text(request.object?.metadata.displayName ?? request.name),
-            "operation": text(request.operation),
-            "user": text(request.userInfo.username),
+        var metadata = request.logMetadata
+        metadata.merge([
             "decision": .string(outcome.decision.rawValue),
             "reason": .string(outcome.reason.rawValue),
             "mode": .string(outcome.mode.rawValue),
@@ -60,8 +54,8 @@ public struct AdmissionEndpoint: Sendable {
             "violationCount": .stringConvertible(outcome.violationCount),
             "latencyMicroseconds": .stringConvertible(microseconds),
             "policyGeneration": .stringConvertible(policyGeneration),
-        ]
-        if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = text(subResource) }
+        ]) { $1 }
+        if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = .string(TextSafety.escaped(subResource)) }
         if request.dryRun { metadata["dryRun"] = "true" }
         if !outcome.exemptions.isEmpty { metadata["exemptions"] = .array(outcome.exemptions.map { .string($0.description) }) }
         if !outcome.grantUses.isEmpty {

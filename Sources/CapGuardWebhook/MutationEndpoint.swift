@@ -35,20 +35,14 @@ public struct MutationEndpoint: Sendable {
     /// One line per request; the operations are pointers built from bounded indices and fixed keys, so the
     /// line stays small whatever the request holds.
     private func log(_ request: AdmissionRequest, _ outcome: MutationOutcome, policyGeneration: Int) {
-        func text(_ value: String?) -> Logger.Metadata.Value { .string(TextSafety.escaped(value ?? "")) }
-        var metadata: Logger.Metadata = [
-            "uid": text(request.uid),
-            "kind": text(request.kind.kind),
-            "namespace": text(request.namespace),
-            "name": text(request.object?.metadata.displayName ?? request.name),
-            "operation": text(request.operation),
-            "user": text(request.userInfo.username),
+        var metadata = request.logMetadata
+        metadata.merge([
             "reason": .string(outcome.reason.rawValue),
             "mode": .string(outcome.mode.rawValue),
             "patch": .array(outcome.operations.map { .string($0.description) }),
             "policyGeneration": .stringConvertible(policyGeneration),
-        ]
-        if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = text(subResource) }
+        ]) { $1 }
+        if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = .string(TextSafety.escaped(subResource)) }
         if !outcome.wouldPatch.isEmpty { metadata["wouldPatch"] = .array(outcome.wouldPatch.map { .string($0.description) }) }
         if let exemption = outcome.exemption { metadata["exemptions"] = .array([.string(exemption.description)]) }
         let message = switch outcome.reason {

@@ -93,13 +93,13 @@ public final class WebhookMetrics: Sendable {
         var grantUses = snapshot.grantUses
         for grant in policy.policies.grants where grantUses[grant.name] == nil { grantUses[grant.name] = 0 }
         for (grant, count) in grantUses.sorted(by: { $0.key < $1.key }) {
-            out.append("capguard_grant_uses_total{grant=\"\(Self.escape(grant))\"} \(count)")
+            out.append("capguard_grant_uses_total{grant=\"\(PrometheusLabelValue.escaped(grant))\"} \(count)")
         }
 
         family("capguard_policy_generation", "gauge", "Generation of the policy being served: 1 at start, one more per successful reload.")
         out.append("capguard_policy_generation \(policy.generation)")
         family("capguard_policy_info", "gauge", "The policy being served: its source and the SHA-256 of its file.")
-        out.append("capguard_policy_info{source=\"\(policy.path.map(Self.escape) ?? "embedded-default")\",sha256=\"\(policy.contentHash)\"} 1")
+        out.append("capguard_policy_info{source=\"\(policy.path.map(PrometheusLabelValue.escaped) ?? "embedded-default")\",sha256=\"\(policy.contentHash)\"} 1")
         family("capguard_policy_reloads_total", "counter", "Policy file changes seen, by result.")
         out.append("capguard_policy_reloads_total{result=\"success\"} \(reloads?.succeeded ?? 0)")
         out.append("capguard_policy_reloads_total{result=\"rejected\"} \(reloads?.failed ?? 0)")
@@ -133,7 +133,7 @@ public final class WebhookMetrics: Sendable {
         }
 
         family("capguard_build_info", "gauge", "The capguard build serving: its version and the git commit it was built from.")
-        out.append("capguard_build_info{version=\"\(Self.escape(BuildInfo.version))\",revision=\"\(Self.escape(BuildInfo.revision))\"} 1")
+        out.append("capguard_build_info{version=\"\(PrometheusLabelValue.escaped(BuildInfo.version))\",revision=\"\(PrometheusLabelValue.escaped(BuildInfo.revision))\"} 1")
         if let process {
             out += Self.processLines(process)
         }
@@ -172,18 +172,5 @@ public final class WebhookMetrics: Sendable {
 
     private static func operationLabel(_ operation: String) -> String {
         ["CREATE", "UPDATE", "DELETE", "CONNECT"].contains(operation) ? operation : "other"
-    }
-
-    private static func escape(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
