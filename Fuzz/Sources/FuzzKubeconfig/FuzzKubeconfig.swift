@@ -23,11 +23,13 @@ public func fuzzKubeconfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 /// One file in a directory of its own, rewritten for every input: relative paths in the kubeconfig resolve
-/// inside that directory.
+/// inside that directory, which is removed when libFuzzer exits.
 private enum KubeconfigFile {
+    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-fuzz-kubeconfig-\(getpid())").path
+
     static let path: String = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capguard-fuzz-kubeconfig-\(getpid())")
-        try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("config").path
+        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: KubeconfigFile.directory) }
+        return directory + "/config"
     }()
 }
