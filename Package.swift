@@ -212,5 +212,17 @@ if Context.environment["CAPGUARD_FUZZ"] == "1" {
             name: "FuzzPolicyFile", dependencies: ["CapGuardConfig", "CapGuardPolicy", support],
             path: "Fuzz/Sources/FuzzPolicyFile"
         ),
+        .executableTarget(
+            name: "FuzzFix", dependencies: ["CapGuardKube", "CapGuardPolicy", support],
+            path: "Fuzz/Sources/FuzzFix"
+        ),
+        .executableTarget(
+            name: "FuzzAPIResponse", dependencies: ["CapGuardKube", "CapGuardKubeClient", support],
+            path: "Fuzz/Sources/FuzzAPIResponse"
+        ),
+        .executableTarget(
+            name: "FuzzKubeconfig", dependencies: ["CapGuardKubeClient", support],
+            path: "Fuzz/Sources/FuzzKubeconfig"
+        ),
     ]
 }

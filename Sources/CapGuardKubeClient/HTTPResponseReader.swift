@@ -1,3 +1,9 @@
+/// Where an answer's bytes come from: the TLS connection, or, when fuzzing the reader, bytes in memory.
+protocol ResponseByteSource {
+    /// Some bytes into `buffer`; 0 once the server has closed the connection.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(APIClientError) -> Int
+}
+
 /// Reads one HTTP/1.1 answer from a connection: the status line and headers, then a body framed by
 /// Content-Length, by chunks (kube-apiserver sends lists chunked), or by the end of the connection.
 struct HTTPResponseReader {
@@ -10,7 +16,7 @@ struct HTTPResponseReader {
         var reusable: Bool
     }
 
-    private let connection: HTTPSConnection
+    private let connection: any ResponseByteSource
     private let server: String
     private let limit: Int
     private var buffer: [UInt8] = []
@@ -18,7 +24,7 @@ struct HTTPResponseReader {
     private var received = 0
     private var ended = false
 
-    init(connection: HTTPSConnection, server: String, limit: Int) {
+    init(connection: any ResponseByteSource, server: String, limit: Int) {
         self.connection = connection
         self.server = server
         self.limit = limit

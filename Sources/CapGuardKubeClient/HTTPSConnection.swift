@@ -4,7 +4,7 @@ import Glibc
 
 /// One TLS connection to an API server. Its socket is non-blocking; every call waits with poll, so that no
 /// call blocks longer than the connect or read timeout however the server behaves.
-final class HTTPSConnection {
+final class HTTPSConnection: ResponseByteSource {
     private let stream: TLSStream
     private let server: String
     private let readTimeout: Duration
