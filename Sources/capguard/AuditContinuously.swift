@@ -36,18 +36,11 @@ struct AuditContinuously {
             printError("capguard audit: \(error)")
             throw ExitCode(2)
         }
-        let sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("received signal; shutting down", metadata: ["signal": .stringConvertible(number)])
-                monitor.stop()
-                server.shutdown()
-            }
-            source.resume()
-            return source
+        let signals = ShutdownSignals(logger: logger) {
+            monitor.stop()
+            server.shutdown()
         }
-        defer { for source in sources { source.cancel() } }
+        defer { withExtendedLifetime(signals) {} }
         do {
             try server.start()
         } catch {

@@ -148,21 +148,8 @@ struct ServeCommand: ParsableCommand {
     /// Starts, calls `started` once listening, serves until SIGTERM or SIGINT, then shuts down gracefully and
     /// returns. Signals are the process's to handle, so they are taken here rather than by the server.
     private func serveUntilSignalled(_ server: HTTPServer, logger: Logger, started: () -> Void) throws {
-        let sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("received signal; shutting down", metadata: ["signal": .stringConvertible(number)])
-                server.shutdown()
-            }
-            source.resume()
-            return source
-        }
-        defer {
-            for source in sources {
-                source.cancel()
-            }
-        }
+        let signals = ShutdownSignals(logger: logger) { server.shutdown() }
+        defer { withExtendedLifetime(signals) {} }
         try server.start()
         started()
         server.waitUntilStopped()
