@@ -1,3 +1,4 @@
+import CSystemShims
 import Dispatch
 import Glibc
 
@@ -44,7 +45,7 @@ final class Acceptor: @unchecked Sendable {
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    accept(socket.fileDescriptor, $0, &length)
+                    capguard_accept_nonblocking(socket.fileDescriptor, $0, &length)
                 }
             }
             guard fd >= 0 else {
@@ -66,9 +67,6 @@ final class Acceptor: @unchecked Sendable {
 
     private func admit(_ fd: Int32, remoteAddress: String) {
         core.counters.update { $0.acceptedConnections += 1 }
-        // accept4 is not visible from Swift's Glibc module; the flags are set as two calls instead.
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         guard core.openConnections < core.limits.maxConnections else {
             Glibc.close(fd)
             core.counters.recordLimitHit(.connections)
@@ -76,8 +74,6 @@ final class Acceptor: @unchecked Sendable {
                 ["peer": .string(remoteAddress), "limit": "connections"])
             return
         }
-        // Each response goes out in one write; Nagle's algorithm would only delay it.
-        try? ListeningSocket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
         guard let stream = core.tls.current.makeStream(fileDescriptor: fd) else {
             Glibc.close(fd)
             return

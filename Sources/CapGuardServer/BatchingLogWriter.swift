@@ -13,6 +13,9 @@ import Synchronization
 final class BatchingLogWriter: Sendable {
     private struct State {
         var buffer: [UInt8] = []
+        /// The buffer of the batch written last, emptied with its capacity kept: swapped in for `buffer` at the
+        /// next flush, so that taking a batch neither copies it nor allocates a new buffer.
+        var spare: [UInt8] = []
         var flushScheduled = false
         var dropped = 0
     }
@@ -47,16 +50,20 @@ final class BatchingLogWriter: Sendable {
     }
 
     private func writeBuffered() {
-        let (bytes, dropped) = state.withLock { state -> ([UInt8], Int) in
+        var (batch, dropped) = state.withLock { state -> ([UInt8], Int) in
+            var batch = state.spare
+            state.spare = []
+            swap(&batch, &state.buffer)
             defer {
-                state.buffer.removeAll(keepingCapacity: state.buffer.count <= 64 << 10)
                 state.flushScheduled = false
                 state.dropped = 0
             }
-            return (state.buffer, state.dropped)
+            return (batch, state.dropped)
         }
-        writeAll(bytes)
+        writeAll(batch)
         if dropped > 0 { writeAll(Array(Self.droppedNotice(dropped, time: WallClock.rfc3339Now()).utf8) + [ASCII.lf]) }
+        batch.removeAll(keepingCapacity: batch.capacity <= 64 << 10)
+        state.withLock { $0.spare = batch }
     }
 
     /// The line that reports dropped lines, in the format of every other line (`JSONLogHandler`).

@@ -3,8 +3,9 @@ import CapGuardTLS
 import Dispatch
 import Synchronization
 
-/// One accepted TLS connection. All mutable state lives on `queue`; Dispatch read and write sources drive
-/// the non-blocking socket, so an idle connection costs a registration in Dispatch's epoll set, not a thread.
+/// One accepted TLS connection. All mutable state lives on its loop's `queue`, which other connections share;
+/// Dispatch read and write sources drive the non-blocking socket, so an idle connection costs a registration in
+/// Dispatch's epoll set, not a thread.
 final class Connection: @unchecked Sendable {
     private enum Phase {
         case handshaking
@@ -15,11 +16,11 @@ final class Connection: @unchecked Sendable {
         case closed
     }
 
-    private static let readChunk = 16 * 1024
     private static let readsPerEvent = 4
 
     let id: UInt64
     let queue: DispatchQueue
+    private let loop: EventLoop
     let remoteAddress: String
     /// Monotonic nanoseconds after which the sweeper calls `deadlinePassed`. The only state read off `queue`.
     let deadline = Atomic<UInt64>(.max)
@@ -43,12 +44,13 @@ final class Connection: @unchecked Sendable {
     private var requestStartedAt: UInt64?
     private var writePendingSince: UInt64?
 
-    init(id: UInt64, stream: TLSStream, remoteAddress: String, core: ServerCore, queue: DispatchQueue) {
+    init(id: UInt64, stream: TLSStream, remoteAddress: String, core: ServerCore, loop: EventLoop) {
         self.id = id
         self.stream = stream
         self.remoteAddress = remoteAddress
         self.core = core
-        self.queue = queue
+        self.loop = loop
+        queue = loop.queue
         parser = HTTPRequestParser(limits: core.limits, memory: RequestMemoryLease(budget: core.requestMemory))
         phaseStartedAt = MonotonicClock.now()
     }
@@ -171,12 +173,10 @@ final class Connection: @unchecked Sendable {
     private func readRequests() {
         guard phase == .open, writePendingSince == nil, !readWantsWritable else { return }
         for _ in 0..<Self.readsPerEvent {
-            let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
-                let result = stream.read(into: chunk)
-                if case .bytes(let count) = result {
-                    parser.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
-                }
-                return result
+            let chunk = loop.readBuffer
+            let result = stream.read(into: chunk)
+            if case .bytes(let count) = result {
+                parser.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
             }
             switch result {
             case .bytes:
@@ -246,9 +246,8 @@ final class Connection: @unchecked Sendable {
 
     private func send(_ response: HTTPResponse, headOnly: Bool, close closeConnection: Bool) {
         core.counters.recordResponse(status: HTTPResponseEncoder.effectiveStatus(response))
-        output.append(
-            contentsOf: HTTPResponseEncoder.encode(
-                response, date: WallClock.httpDate(), closeConnection: closeConnection, omitBody: headOnly))
+        HTTPResponseEncoder.encode(
+            response, date: loop.httpDate, closeConnection: closeConnection, omitBody: headOnly, into: &output)
         if closeConnection {
             closeAfterFlush = true
         }
@@ -260,10 +259,7 @@ final class Connection: @unchecked Sendable {
         // Read until the socket is empty: bytes and the end of file can arrive together, and one read that
         // takes only the bytes would leave the end of file unseen until the linger deadline.
         for _ in 0..<Self.readsPerEvent {
-            let result = withUnsafeTemporaryAllocation(byteCount: Self.readChunk, alignment: 1) { chunk in
-                stream.discard(into: chunk)
-            }
-            switch result {
+            switch stream.discard(into: loop.readBuffer) {
             case .bytes:
                 // Bounded by the linger deadline, not by bytes: a client still sending a rejected body must be
                 // let finish before the close, and discarding costs little.

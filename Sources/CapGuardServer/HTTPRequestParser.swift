@@ -288,13 +288,13 @@ struct HTTPRequestParser {
     }
 
     private mutating func parseHead(_ head: ArraySlice<UInt8>) -> Step {
-        var lines = head.split(separator: ASCII.lf, omittingEmptySubsequences: false).map { line in
-            line.last == ASCII.cr ? line.dropLast() : line
-        }
-        if lines.last?.isEmpty == true {
+        // Lines keep their CR here and lose it as they are read: a second array for the trimmed lines would be
+        // an allocation per request for nothing.
+        var lines = head.split(separator: ASCII.lf, omittingEmptySubsequences: false)
+        if let last = lines.last, last.isEmpty || (last.count == 1 && last.first == ASCII.cr) {
             lines.removeLast()
         }
-        guard let requestLine = lines.first else {
+        guard let requestLine = lines.first.map(Self.withoutCR) else {
             return .emit(.failure(status: 400, reason: "missing request line"))
         }
         if lines.count - 1 > limits.maxHeaderCount {
@@ -313,8 +313,9 @@ struct HTTPRequestParser {
             let looksLikeHTTP = version.hasPrefix("HTTP/") && version.utf8.count == 8
             return .emit(.failure(status: looksLikeHTTP ? 505 : 400, reason: "unsupported version"))
         }
-        var headers = HTTPHeaders()
-        for line in lines.dropFirst() {
+        var headers = HTTPHeaders(capacity: lines.count - 1)
+        for rawLine in lines.dropFirst() {
+            let line = Self.withoutCR(rawLine)
             guard let colon = line.firstIndex(of: ASCII.colon) else {
                 return .emit(.failure(status: 400, reason: "header line without a colon"))
             }
@@ -371,6 +372,10 @@ struct HTTPRequestParser {
         pendingContinue = wantsContinue
         state = .body(request, remaining: length)
         return .proceed
+    }
+
+    private static func withoutCR(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        line.last == ASCII.cr ? line.dropLast() : line
     }
 
     private static func chunkSize(_ line: ArraySlice<UInt8>) -> Int? {

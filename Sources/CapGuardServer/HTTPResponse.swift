@@ -72,33 +72,50 @@ enum HTTPStatus {
 /// Turns a response into the bytes sent on the wire.
 enum HTTPResponseEncoder {
     /// Header names the server writes itself; a handler's own values for them would contradict the framing.
-    private static let serverOwnedHeaders: Set<String> = ["content-length", "date", "connection", "transfer-encoding"]
+    private static let serverOwnedHeaders = ["content-length", "date", "connection", "transfer-encoding"]
 
     /// A handler's status outside 200...599 cannot be sent as a final response; it is a server error.
     static func effectiveStatus(_ response: HTTPResponse) -> Int {
         (200...599).contains(response.status) ? response.status : 500
     }
 
-    static func encode(_ response: HTTPResponse, date: String, closeConnection: Bool, omitBody: Bool) -> [UInt8] {
+    /// Appends the response to `bytes`, the connection's output: head and body go out in one write, and
+    /// nothing is built in between.
+    static func encode(_ response: HTTPResponse, date: String, closeConnection: Bool, omitBody: Bool, into bytes: inout [UInt8]) {
         let status = effectiveStatus(response)
-        let body = status == response.status ? response.body : []
-        var head = "HTTP/1.1 \(status) \(HTTPStatus.reasonPhrase(status))\r\nDate: \(date)\r\n"
+        let isHandlers = status == response.status
+        let bodyCount = isHandlers ? response.body.count : 0
+        let sendsBody = !omitBody && !HTTPStatus.forbidsBody(status)
+        bytes.reserveCapacity(bytes.count + 256 + (sendsBody ? bodyCount : 0))
+        bytes.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(status, to: &bytes)
+        bytes.append(ASCII.space)
+        bytes.append(contentsOf: HTTPStatus.reasonPhrase(status).utf8)
+        bytes.append(contentsOf: "\r\nDate: ".utf8)
+        bytes.append(contentsOf: date.utf8)
+        bytes.append(contentsOf: "\r\n".utf8)
         if !HTTPStatus.forbidsBody(status) {
-            head += "Content-Length: \(body.count)\r\n"
+            bytes.append(contentsOf: "Content-Length: ".utf8)
+            appendDecimal(bodyCount, to: &bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
         }
-        for (name, value) in response.headers where status == response.status {
-            guard isSafe(name), isSafe(value), !serverOwnedHeaders.contains(name.lowercased()) else { continue }
-            head += "\(name): \(value)\r\n"
+        if isHandlers {
+            for (name, value) in response.headers {
+                guard isSafe(name), isSafe(value), !serverOwnedHeaders.contains(where: { ASCII.equalIgnoringCase(name, $0) })
+                else { continue }
+                bytes.append(contentsOf: name.utf8)
+                bytes.append(contentsOf: ": ".utf8)
+                bytes.append(contentsOf: value.utf8)
+                bytes.append(contentsOf: "\r\n".utf8)
+            }
         }
         if closeConnection {
-            head += "Connection: close\r\n"
+            bytes.append(contentsOf: "Connection: close\r\n".utf8)
         }
-        head += "\r\n"
-        var bytes = Array(head.utf8)
-        if !omitBody && !HTTPStatus.forbidsBody(status) {
-            bytes.append(contentsOf: body)
+        bytes.append(contentsOf: "\r\n".utf8)
+        if sendsBody && isHandlers {
+            bytes.append(contentsOf: response.body)
         }
-        return bytes
     }
 
     static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
@@ -106,5 +123,18 @@ enum HTTPResponseEncoder {
     /// A field that could end the header line early would let a handler split the response.
     private static func isSafe(_ text: String) -> Bool {
         !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var remaining = value
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            bytes.append(contentsOf: digits[start...])
+        }
     }
 }

@@ -35,8 +35,8 @@ final class ServerCore: Sendable {
     private let gracePeriod: UInt64
     private let registry = Mutex(Registry())
     private let stoppedGroup = DispatchGroup()
-    /// Connection queues target this one: as many threads as Dispatch finds useful, none per connection.
-    private let connectionTarget = DispatchQueue(label: "capguard.connections", qos: .userInitiated, attributes: .concurrent)
+    /// Connections are dealt to these in turn; each runs on its loop's queue.
+    private let loops = EventLoop.makeLoops()
     // Thread-safe Dispatch source, made once and only scheduled, resumed and cancelled.
     private nonisolated(unsafe) let sweeper: any DispatchSourceTimer
     private let sweepInterval: UInt64
@@ -83,9 +83,9 @@ final class ServerCore: Sendable {
         registry.withLock { registry in
             guard !registry.shuttingDown else { return nil }
             registry.nextID += 1
-            let queue = DispatchQueue(label: "capguard.connection", target: connectionTarget)
+            let loop = loops[Int(registry.nextID % UInt64(loops.count))]
             let connection = Connection(
-                id: registry.nextID, stream: stream, remoteAddress: remoteAddress, core: self, queue: queue)
+                id: registry.nextID, stream: stream, remoteAddress: remoteAddress, core: self, loop: loop)
             registry.connections[connection.id] = connection
             state.openConnections.add(1, ordering: .relaxed)
             return connection

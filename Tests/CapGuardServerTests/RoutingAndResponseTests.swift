@@ -37,7 +37,9 @@ struct RoutingAndResponseTests {
     }
 
     private func text(_ response: HTTPResponse, close: Bool = false, head: Bool = false) -> String {
-        String(decoding: HTTPResponseEncoder.encode(response, date: "Mon, 01 Jan 2024 00:00:00 GMT", closeConnection: close, omitBody: head), as: UTF8.self)
+        var bytes: [UInt8] = []
+        HTTPResponseEncoder.encode(response, date: "Mon, 01 Jan 2024 00:00:00 GMT", closeConnection: close, omitBody: head, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test("responses carry Date and Content-Length; HEAD keeps the length and drops the body")
