@@ -17,7 +17,7 @@ long capguard_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) {
 }
 
 uint64_t capguard_server_options(void) {
-    return SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE;
+    return SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET;
 }
 
 EVP_PKEY *capguard_generate_p256_key(void) {

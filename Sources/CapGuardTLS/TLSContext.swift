@@ -52,11 +52,12 @@ package final class TLSContext: @unchecked Sendable {
             pointer,
             Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS)
         )
-        // Resumption works through stateless tickets; a server-side cache would hold every session of
-        // every client for minutes, which under connection churn is tens of megabytes.
+        // No resumption: the apiserver's webhook client keeps no session cache, so it never resumes. A
+        // server-side cache would hold every session of every client for minutes (tens of megabytes under
+        // connection churn), and TLS 1.3 tickets would cost two encrypted writes after every handshake for
+        // nobody (SSL_OP_NO_TICKET, in the server options, does the same for TLS 1.2).
         _ = capguard_SSL_CTX_set_session_cache_mode(pointer, Int(SSL_SESS_CACHE_OFF))
-        let sessionContext = Array("capguard".utf8)
-        _ = SSL_CTX_set_session_id_context(pointer, sessionContext, UInt32(sessionContext.count))
+        _ = SSL_CTX_set_num_tickets(pointer, 0)
         if let clientCAPath {
             try requireClientCertificates(caPath: clientCAPath)
         }
