@@ -52,6 +52,9 @@ package final class TLSContext: @unchecked Sendable {
             pointer,
             Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS)
         )
+        // One read(2) takes a record whole, and whatever follows it up to the buffer's size, instead of one
+        // read for its 5-byte header and one for its body.
+        _ = capguard_SSL_CTX_set_read_ahead(pointer, 1)
         // No resumption: the apiserver's webhook client keeps no session cache, so it never resumes. A
         // server-side cache would hold every session of every client for minutes (tens of megabytes under
         // connection churn), and TLS 1.3 tickets would cost two encrypted writes after every handshake for
