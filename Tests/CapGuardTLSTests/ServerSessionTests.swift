@@ -1,5 +1,6 @@
 import CapGuardTLS
 import COpenSSL
+import COpenSSLShims
 import Testing
 
 @Suite("Server TLS sessions")
@@ -9,7 +10,7 @@ struct ServerSessionTests {
     @Test("a client is given nothing to resume, over TLS 1.3 or 1.2", arguments: [TLS1_3_VERSION, TLS1_2_VERSION])
     func noResumption(_ version: Int32) throws {
         let pair = try LoopbackTLSPair { context in
-            _ = SSL_CTX_ctrl(context, SSL_CTRL_SET_MAX_PROTO_VERSION, Int(version), nil)
+            _ = capguard_SSL_CTX_set_max_proto_version(context, version)
         }
         try pair.handshake()
         #expect(pair.serverSends(Array("ok".utf8)) == .bytes(2))
