@@ -142,6 +142,7 @@ let package = Package(
         .target(name: "CapGuardTestSupport", dependencies: ["COpenSSL", "CapGuardTLS"], path: "Tests/CapGuardTestSupport"),
         .testTarget(name: "CapGuardSystemTests", dependencies: ["CapGuardSystem", "CapGuardTestSupport"]),
         .testTarget(name: "CapGuardPolicyTests", dependencies: ["CapGuardPolicy"]),
+        .testTarget(name: "CapGuardTLSTests", dependencies: ["CapGuardTLS", "COpenSSL", "COpenSSLShims"]),
         .testTarget(name: "CapGuardYAMLTests", dependencies: ["CapGuardYAML"]),
         .testTarget(name: "CapGuardKubeTests", dependencies: ["CapGuardKube", "CapGuardPolicy", "CapGuardTestSupport"]),
         .testTarget(

@@ -18,6 +18,8 @@ package struct TLSStream {
         return result == 1 ? .bytes(0) : outcome(of: result)
     }
 
+    /// A server stream reads ahead: records may wait in OpenSSL's buffer with nothing left on the socket to
+    /// signal them, so read until `.wantsRead` before waiting for the socket again.
     package func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSIOResult {
         ERR_clear_error()
         return outcome(of: SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count)))

@@ -8,6 +8,8 @@ int capguard_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version);
 int capguard_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version);
 long capguard_SSL_CTX_set_mode(SSL_CTX *ctx, long mode);
 long capguard_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode);
+long capguard_SSL_CTX_set_read_ahead(SSL_CTX *ctx, int yes);
+int capguard_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list);
 
 // The SSL_OP_ constants are built by a function-like macro that Swift does not import.
 uint64_t capguard_server_options(void);
