@@ -197,6 +197,9 @@ final class Connection: @unchecked Sendable {
             }
             processRequests()
             guard phase == .open, writePendingSince == nil else { return }
+            // What is still on the socket raises the read source again; one more read now would only be
+            // answered EAGAIN, a system call per request for nothing.
+            guard stream.hasBufferedInput else { return }
         }
         // Out of budget for this event; what OpenSSL or the socket still holds is read on the next turn.
         queue.async { [self] in

@@ -25,6 +25,11 @@ package struct TLSStream {
         return outcome(of: SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count)))
     }
 
+    /// True while OpenSSL holds bytes read ahead from the socket, which no socket event will announce.
+    package var hasBufferedInput: Bool {
+        SSL_has_pending(ssl) == 1
+    }
+
     package func write(_ bytes: UnsafeRawBufferPointer) -> TLSIOResult {
         ERR_clear_error()
         return outcome(of: SSL_write(ssl, bytes.baseAddress, Int32(clamping: bytes.count)))
