@@ -35,14 +35,20 @@ public enum DuplicateKeyFinder {
     }
 
     /// An open object or array. An object's keys are `keys[firstKey...]` of the scan (compared pairwise
-    /// while few, with no allocation), or, past `pairwiseLimit`, a set of their unescaped bytes.
+    /// while few, with no allocation), or, past `pairwiseLimit`, the set `keySets[keySet]` of their unescaped
+    /// bytes. Plain values only, so that moving frames costs no reference counting.
     private struct Frame {
         let isObject: Bool
         let firstKey: Int
-        var keySet: Set<[UInt8]>?
+        var keySet = -1
         /// The last key read (an object) or the index of the element being read (an array): the path.
         var lastKey: RawKey?
         var index = 0
+
+        init(isObject: Bool, firstKey: Int) {
+            self.isObject = isObject
+            self.firstKey = firstKey
+        }
     }
 
     private static let pairwiseLimit = 16
@@ -66,48 +72,56 @@ public enum DuplicateKeyFinder {
     }
 
     /// On the path of every review, so the bytes between structural characters are skipped through a table,
-    /// and each string in one pass that also notes whether it has escapes.
+    /// strings through `memchr`, and the innermost frame is kept apart from those around it.
     public static func scan(_ json: UnsafeBufferPointer<UInt8>) -> Scan {
+        structuralBytes.withUnsafeBufferPointer { scan(json, structural: $0) }
+    }
+
+    private static func scan(_ json: UnsafeBufferPointer<UInt8>, structural: UnsafeBufferPointer<Bool>) -> Scan {
         var result = Scan()
         guard let bytes = json.baseAddress else { return result }
         let count = json.count
+        // The frames around `top`, which is the innermost one when `depth` > 0.
         var frames: [Frame] = []
+        var top = Frame(isObject: false, firstKey: 0)
+        var depth = 0
         var keys: [RawKey] = []
+        var keySets: [Set<[UInt8]>] = []
         // After "{" or ",", inside an object, the next string is a key.
         var expectingKey = false
         var position = 0
         while position < count {
             let byte = bytes[position]
-            guard isStructural(byte) else {
+            guard structural[Int(byte)] else {
                 position += 1
                 continue
             }
             switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 result.values += 1
-                frames.append(Frame(isObject: byte == UInt8(ascii: "{"), firstKey: keys.count))
-                expectingKey = byte == UInt8(ascii: "{")
+                if depth > 0 { frames.append(top) }
+                depth += 1
+                top = Frame(isObject: byte == UInt8(ascii: "{"), firstKey: keys.count)
+                expectingKey = top.isObject
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if let frame = frames.popLast() { keys.removeSubrange(frame.firstKey...) }
+                if depth > 0 {
+                    keys.removeLast(keys.count - top.firstKey)
+                    if top.keySet >= 0 { keySets.removeLast() }
+                    depth -= 1
+                    if depth > 0 { top = frames.removeLast() }
+                }
                 expectingKey = false
             case UInt8(ascii: ","):
                 result.values += 1
-                guard !frames.isEmpty else { break }
-                if frames[frames.count - 1].isObject { expectingKey = true } else { frames[frames.count - 1].index += 1 }
+                guard depth > 0 else { break }
+                if top.isObject { expectingKey = true } else { top.index += 1 }
             default: // the quote that opens a string
-                var end = position + 1
-                var hasEscapes = false
-                while end < count, bytes[end] != UInt8(ascii: "\"") {
-                    if bytes[end] == UInt8(ascii: "\\") {
-                        hasEscapes = true
-                        end += 1
-                    }
-                    end += 1
-                }
-                end = min(end, count)
-                if expectingKey, !frames.isEmpty, frames[frames.count - 1].isObject {
-                    let key = RawKey(start: position + 1, end: end, hasEscapes: hasEscapes)
-                    if !insert(key, into: &frames[frames.count - 1], keys: &keys, json) {
+                let end = closingQuote(bytes, from: position + 1, count: count)
+                if expectingKey, depth > 0, top.isObject {
+                    let start = position + 1
+                    let hasEscapes = memchr(bytes + start, Int32(UInt8(ascii: "\\")), end - start) != nil
+                    let key = RawKey(start: start, end: end, hasEscapes: hasEscapes)
+                    if !insert(key, into: &top, keys: &keys, keySets: &keySets, json) {
                         result.duplicate = Duplicate(path: path(frames, json), key: String(decoding: unescaped(json, key), as: UTF8.self))
                         return result
                     }
@@ -120,23 +134,36 @@ public enum DuplicateKeyFinder {
         return result
     }
 
-    /// `{`, `}`, `[`, `]`, `,` and `"`: the bytes the scan acts on, as bits of two words.
-    private static func isStructural(_ byte: UInt8) -> Bool {
-        // ASCII 0x22 (") and 0x2C (,) in the low word; 0x5B ([), 0x5D (]), 0x7B ({), 0x7D (}) in the high word.
-        let low: UInt64 = 1 << 0x22 | 1 << 0x2C
-        let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x5D - 64) | 1 << (0x7B - 64) | 1 << (0x7D - 64)
-        return byte < 64 ? low >> byte & 1 != 0 : byte < 128 && high >> (byte - 64) & 1 != 0
+    /// The offset of the quote that closes a string whose text starts at `from`, or `count` if none does: the
+    /// first quote not escaped, that is not preceded by an odd run of backslashes.
+    private static func closingQuote(_ bytes: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+        var from = start
+        while from < count, let found = memchr(bytes + from, Int32(UInt8(ascii: "\"")), count - from) {
+            let quote = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(found))
+            var backslashes = 0
+            while quote - backslashes > start, bytes[quote - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+            if backslashes & 1 == 0 { return quote }
+            from = quote + 1
+        }
+        return count
     }
 
+    /// Whether the scan acts on a byte: `{`, `}`, `[`, `]`, `,` and `"`. A table, so that every other byte
+    /// costs one load and one test.
+    private static let structuralBytes: [Bool] = (0...255).map { "{}[],\"".utf8.contains(UInt8($0)) }
+
     /// Adds `key` to the object of `frame`; false if the object already has it.
-    private static func insert(_ key: RawKey, into frame: inout Frame, keys: inout [RawKey], _ json: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func insert(
+        _ key: RawKey, into frame: inout Frame, keys: inout [RawKey], keySets: inout [Set<[UInt8]>], _ json: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
         frame.lastKey = key
-        if frame.keySet != nil { return frame.keySet!.insert(unescaped(json, key)).inserted }
-        for other in keys[frame.firstKey...] where same(other, key, json) { return false }
+        if frame.keySet >= 0 { return keySets[frame.keySet].insert(unescaped(json, key)).inserted }
+        for index in frame.firstKey..<keys.count where same(keys[index], key, json) { return false }
         keys.append(key)
         if keys.count - frame.firstKey > pairwiseLimit {
-            frame.keySet = Set(keys[frame.firstKey...].map { unescaped(json, $0) })
-            keys.removeSubrange(frame.firstKey...)
+            keySets.append(Set(keys[frame.firstKey...].map { unescaped(json, $0) }))
+            frame.keySet = keySets.count - 1
+            keys.removeLast(keys.count - frame.firstKey)
         }
         return true
     }
@@ -144,7 +171,9 @@ public enum DuplicateKeyFinder {
     private static func same(_ a: RawKey, _ b: RawKey, _ json: UnsafeBufferPointer<UInt8>) -> Bool {
         if a.hasEscapes || b.hasEscapes { return unescaped(json, a) == unescaped(json, b) }
         let length = a.end - a.start
-        return length == b.end - b.start && (length == 0 || memcmp(json.baseAddress! + a.start, json.baseAddress! + b.start, length) == 0)
+        guard length == b.end - b.start else { return false }
+        // Most keys of one object differ in their first byte: no call for those.
+        return length == 0 || json[a.start] == json[b.start] && memcmp(json.baseAddress! + a.start, json.baseAddress! + b.start, length) == 0
     }
 
     /// The UTF-8 bytes a JSON string stands for, as Go decodes them (a lone surrogate becomes U+FFFD).
@@ -192,10 +221,10 @@ public enum DuplicateKeyFinder {
         return out
     }
 
-    /// The path of the innermost frame: each frame around it names the value it holds next.
+    /// The path of the innermost frame, from `frames`, those around it: each names the value it holds next.
     private static func path(_ frames: [Frame], _ json: UnsafeBufferPointer<UInt8>) -> String {
         var path = ""
-        for frame in frames.dropLast() {
+        for frame in frames {
             if frame.isObject {
                 let key = frame.lastKey.map { String(decoding: unescaped(json, $0), as: UTF8.self) } ?? ""
                 path += (path.isEmpty ? "" : ".") + key

@@ -19,7 +19,7 @@ public struct AdmissionReview: Sendable, Decodable {
         apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion)
         kind = try container.decodeIfPresent(String.self, forKey: .kind)
         guard isSupported else { return }
-        request = try container.decodeIfPresent(AdmissionRequest.self, forKey: .request)
+        request = try container.decodeObjectIfPresent(.request, keyedBy: AdmissionRequest.CodingKeys.self, AdmissionRequest.init(from:))
     }
 
     public var isSupported: Bool {
@@ -56,19 +56,22 @@ public struct AdmissionRequest: Sendable, Decodable {
         self.dryRun = dryRun
     }
 
-    private enum CodingKeys: String, CodingKey {
+    fileprivate enum CodingKeys: String, CodingKey {
         case uid, kind, subResource, namespace, name, operation, userInfo, object, oldObject, dryRun
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
         uid = try container.decode(String.self, forKey: .uid)
-        kind = try container.decode(GroupVersionKind.self, forKey: .kind)
+        kind = try GroupVersionKind(from: container.nestedContainer(keyedBy: GroupVersionKind.CodingKeys.self, forKey: .kind))
         subResource = try container.decodeIfPresent(String.self, forKey: .subResource)
         namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
         name = try container.decodeIfPresent(String.self, forKey: .name)
         operation = try container.decode(String.self, forKey: .operation)
-        userInfo = try container.decodeIfPresent(UserInfo.self, forKey: .userInfo) ?? UserInfo()
+        userInfo = try container.decodeObjectIfPresent(.userInfo, keyedBy: UserInfo.CodingKeys.self, UserInfo.init(from:)) ?? UserInfo()
         dryRun = try container.decodeIfPresent(Bool.self, forKey: .dryRun) ?? false
         // The object's own apiVersion and kind win; the request's kind stands in if the object omits them.
         let type = (apiVersion: kind.apiVersion, kind: kind.kind)
@@ -80,7 +83,7 @@ public struct AdmissionRequest: Sendable, Decodable {
         _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, _ type: (apiVersion: String, kind: String)
     ) throws -> KubeObject? {
         guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
-        return try KubeObject(from: container.superDecoder(forKey: key), defaultType: type)
+        return try KubeObject.decode(key, of: container, defaultType: type)
     }
 }
 
@@ -96,13 +99,16 @@ public struct GroupVersionKind: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
         group = try container.decodeIfPresent(String.self, forKey: .group) ?? ""
         version = try container.decodeIfPresent(String.self, forKey: .version) ?? ""
         kind = try container.decode(String.self, forKey: .kind)
     }
 
-    private enum CodingKeys: String, CodingKey { case group, version, kind }
+    fileprivate enum CodingKeys: String, CodingKey { case group, version, kind }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
 }
@@ -114,6 +120,16 @@ public struct UserInfo: Sendable, Hashable, Decodable {
     public init(username: String? = nil, groups: [String]? = nil) {
         self.username = username
         self.groups = groups
+    }
+
+    fileprivate enum CodingKeys: String, CodingKey { case username, groups }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
+        self.init(username: try container.decodeIfPresent(String.self, forKey: .username), groups: try container.decodeStringsIfPresent(.groups))
     }
 }
 

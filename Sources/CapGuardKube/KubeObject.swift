@@ -26,7 +26,7 @@ public struct KubeObject: Sendable, Hashable {
     }
 }
 
-public struct ObjectMetadata: Sendable, Hashable, Decodable {
+public struct ObjectMetadata: Sendable, Hashable {
     public var name: String?
     public var generateName: String?
     public var namespace: String?
@@ -59,7 +59,7 @@ public struct ObjectMetadata: Sendable, Hashable, Decodable {
 }
 
 /// One entry of `metadata.ownerReferences`, as far as the audit needs it.
-public struct OwnerReference: Sendable, Hashable, Decodable {
+public struct OwnerReference: Sendable, Hashable {
     public var apiVersion: String
     public var kind: String
     public var name: String
@@ -75,8 +75,45 @@ public struct OwnerReference: Sendable, Hashable, Decodable {
     }
 }
 
+extension ObjectMetadata: Decodable {
+    fileprivate enum CodingKeys: String, CodingKey { case name, generateName, namespace, uid, ownerReferences }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
+        self.init(
+            name: try container.decodeIfPresent(String.self, forKey: .name),
+            generateName: try container.decodeIfPresent(String.self, forKey: .generateName),
+            namespace: try container.decodeIfPresent(String.self, forKey: .namespace),
+            uid: try container.decodeIfPresent(String.self, forKey: .uid),
+            ownerReferences: try container.decodeObjectsIfPresent(
+                .ownerReferences, keyedBy: OwnerReference.CodingKeys.self, OwnerReference.init(from:))
+        )
+    }
+}
+
+extension OwnerReference: Decodable {
+    fileprivate enum CodingKeys: String, CodingKey { case apiVersion, kind, name, uid, controller }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
+        self.init(
+            apiVersion: try container.decode(String.self, forKey: .apiVersion),
+            kind: try container.decode(String.self, forKey: .kind),
+            name: try container.decode(String.self, forKey: .name),
+            uid: try container.decode(String.self, forKey: .uid),
+            controller: try container.decodeIfPresent(Bool.self, forKey: .controller)
+        )
+    }
+}
+
 extension KubeObject: Decodable {
-    private enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata }
+    private enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, template }
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder, defaultType: nil)
@@ -85,29 +122,43 @@ extension KubeObject: Decodable {
     /// Decodes an object, taking its type from `defaultType` (apiVersion, kind) when the object itself does
     /// not carry one.
     public init(from decoder: any Decoder, defaultType: (apiVersion: String, kind: String)?) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(decoder.container(keyedBy: CodingKeys.self), defaultType: defaultType)
+    }
+
+    /// Decodes the object at `key` of `container`, as `init(from:defaultType:)` does, without a decoder of
+    /// its own for it.
+    static func decode<Key: CodingKey>(
+        _ key: Key, of container: KeyedDecodingContainer<Key>, defaultType: (apiVersion: String, kind: String)?
+    ) throws -> KubeObject {
+        try KubeObject(container.nestedContainer(keyedBy: CodingKeys.self, forKey: key), defaultType: defaultType)
+    }
+
+    /// Everything is read from the one container of the object: the decoder lists an object's keys each time
+    /// it opens it.
+    private init(_ container: KeyedDecodingContainer<CodingKeys>, defaultType: (apiVersion: String, kind: String)?) throws {
         let apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion) ?? defaultType?.apiVersion ?? ""
         let kind = try container.decodeIfPresent(String.self, forKey: .kind) ?? defaultType?.kind ?? ""
-        let metadata = try container.decodeIfPresent(ObjectMetadata.self, forKey: .metadata) ?? ObjectMetadata()
+        let metadata = try container.decodeObjectIfPresent(.metadata, keyedBy: ObjectMetadata.CodingKeys.self, ObjectMetadata.init(from:))
+            ?? ObjectMetadata()
         var podSpec: PodSpec?
         if let workload = WorkloadKind(apiVersion: apiVersion, kind: kind) {
-            podSpec = try Self.decodePodSpec(of: workload, from: decoder) ?? PodSpec()
+            podSpec = try Self.decodePodSpec(of: workload, from: container) ?? PodSpec()
         }
         self.init(apiVersion: apiVersion, kind: kind, metadata: metadata, podSpec: podSpec)
     }
 
     /// Decodes the pod spec where `workload` keeps it, through small nested types: asking the decoder for
     /// only those keys is what keeps the rest of a large object (status, managedFields, ...) undecoded.
-    private static func decodePodSpec(of workload: WorkloadKind, from decoder: any Decoder) throws -> PodSpec? {
+    private static func decodePodSpec(of workload: WorkloadKind, from container: KeyedDecodingContainer<CodingKeys>) throws -> PodSpec? {
         switch workload {
         case .pod:
-            return try WithSpec<PodSpec>(from: decoder).spec
+            return try container.decodeIfPresent(PodSpec.self, forKey: .spec)
         case .deployment, .replicaSet, .statefulSet, .daemonSet, .job, .replicationController:
-            return try WithSpec<WithTemplate>(from: decoder).spec?.template?.spec
+            return try container.decodeIfPresent(WithTemplate.self, forKey: .spec)?.template?.spec
         case .cronJob:
-            return try WithSpec<WithJobTemplate>(from: decoder).spec?.jobTemplate?.spec?.template?.spec
+            return try container.decodeIfPresent(WithJobTemplate.self, forKey: .spec)?.jobTemplate?.spec?.template?.spec
         case .podTemplate:
-            return try WithTemplate(from: decoder).template?.spec
+            return try container.decodeIfPresent(WithSpec<PodSpec>.self, forKey: .template)?.spec
         }
     }
 }

@@ -2,7 +2,8 @@ import CapGuardPolicy
 
 // Decoding of the policy core's pod spec types. Only the fields the policy reads are decoded: everything
 // else in a pod spec (volumes, probes, resources, ...) is skipped, and `null` reads as absent, as the
-// apiserver treats it.
+// apiserver treats it. Nested objects and lists are read from their containers directly (see
+// `KeyedDecodingContainer+Direct.swift`).
 
 extension PodSpec: Decodable {
     private enum CodingKeys: String, CodingKey {
@@ -12,54 +13,67 @@ extension PodSpec: Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        var osName: String?
-        if try container.contains(.os) && !container.decodeNil(forKey: .os) {
-            osName = try container.nestedContainer(keyedBy: OSKeys.self, forKey: .os).decodeIfPresent(String.self, forKey: .name)
-        }
+        let osName = try container.decodeObjectIfPresent(.os, keyedBy: OSKeys.self) {
+            try $0.decodeIfPresent(String.self, forKey: .name)
+        } ?? nil
         self.init(
-            containers: try container.decodeIfPresent([Container].self, forKey: .containers) ?? [],
-            initContainers: try container.decodeIfPresent([Container].self, forKey: .initContainers) ?? [],
-            ephemeralContainers: try container.decodeIfPresent([Container].self, forKey: .ephemeralContainers) ?? [],
+            containers: try Self.containers(.containers, of: container),
+            initContainers: try Self.containers(.initContainers, of: container),
+            ephemeralContainers: try Self.containers(.ephemeralContainers, of: container),
             osName: osName,
             serviceAccountName: try container.decodeIfPresent(String.self, forKey: .serviceAccountName),
             deprecatedServiceAccount: try container.decodeIfPresent(String.self, forKey: .serviceAccount)
         )
     }
+
+    private static func containers(_ key: CodingKeys, of container: KeyedDecodingContainer<CodingKeys>) throws -> [Container] {
+        try container.decodeObjectsIfPresent(key, keyedBy: Container.CodingKeys.self, Container.init(from:)) ?? []
+    }
 }
 
 extension Container: Decodable {
-    private enum CodingKeys: String, CodingKey { case name, image, securityContext }
+    fileprivate enum CodingKeys: String, CodingKey { case name, image, securityContext }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
         self.init(
             name: try container.decodeIfPresent(String.self, forKey: .name) ?? "",
             image: try container.decodeIfPresent(String.self, forKey: .image),
-            securityContext: try container.decodeIfPresent(SecurityContext.self, forKey: .securityContext)
+            securityContext: try container.decodeObjectIfPresent(
+                .securityContext, keyedBy: SecurityContext.CodingKeys.self, SecurityContext.init(from:))
         )
     }
 }
 
 extension SecurityContext: Decodable {
-    private enum CodingKeys: String, CodingKey { case privileged, capabilities }
+    fileprivate enum CodingKeys: String, CodingKey { case privileged, capabilities }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
         self.init(
             privileged: try container.decodeIfPresent(Bool.self, forKey: .privileged),
-            capabilities: try container.decodeIfPresent(Capabilities.self, forKey: .capabilities)
+            capabilities: try container.decodeObjectIfPresent(.capabilities, keyedBy: Capabilities.CodingKeys.self, Capabilities.init(from:))
         )
     }
 }
 
 extension Capabilities: Decodable {
-    private enum CodingKeys: String, CodingKey { case add, drop }
+    fileprivate enum CodingKeys: String, CodingKey { case add, drop }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self))
+    }
+
+    fileprivate init(from container: KeyedDecodingContainer<CodingKeys>) throws {
         self.init(
-            add: try container.decodeIfPresent([String].self, forKey: .add) ?? [],
-            drop: try container.decodeIfPresent([String].self, forKey: .drop) ?? []
+            add: try container.decodeStringsIfPresent(.add) ?? [],
+            drop: try container.decodeStringsIfPresent(.drop) ?? []
         )
     }
 }

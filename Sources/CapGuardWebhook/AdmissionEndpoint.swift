@@ -46,15 +46,13 @@ public struct AdmissionEndpoint: Sendable {
     /// far below the log writer's buffer whatever the request holds.
     private func log(_ request: AdmissionRequest, _ outcome: AdmissionOutcome, policyGeneration: Int, microseconds: Int) {
         var metadata = request.logMetadata
-        metadata.merge([
-            "decision": .string(outcome.decision.rawValue),
-            "reason": .string(outcome.reason.rawValue),
-            "mode": .string(outcome.mode.rawValue),
-            "violations": .array(outcome.messages.map { .string($0) }),
-            "violationCount": .stringConvertible(outcome.violationCount),
-            "latencyMicroseconds": .stringConvertible(microseconds),
-            "policyGeneration": .stringConvertible(policyGeneration),
-        ]) { $1 }
+        metadata["decision"] = .string(outcome.decision.rawValue)
+        metadata["reason"] = .string(outcome.reason.rawValue)
+        metadata["mode"] = .string(outcome.mode.rawValue)
+        metadata["violations"] = .array(outcome.messages.map { .string($0) })
+        metadata["violationCount"] = .stringConvertible(outcome.violationCount)
+        metadata["latencyMicroseconds"] = .stringConvertible(microseconds)
+        metadata["policyGeneration"] = .stringConvertible(policyGeneration)
         if let subResource = request.subResource, !subResource.isEmpty { metadata["subResource"] = .string(TextSafety.escaped(subResource)) }
         if request.dryRun { metadata["dryRun"] = "true" }
         if !outcome.exemptions.isEmpty { metadata["exemptions"] = .array(outcome.exemptions.map { .string($0.description) }) }

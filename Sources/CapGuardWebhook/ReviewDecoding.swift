@@ -69,12 +69,20 @@ enum ReviewDecoding {
         return .success(scan)
     }
 
+    /// One for every review: its options are set once here and never changed, and `decode` keeps its state
+    /// per call, so swift-foundation makes it safe to share (it is `Sendable`).
+    private static let decoder = JSONDecoder()
+
     /// Decodes a body that `scan` accepted.
     static func decode(_ body: [UInt8]) -> Result<Decoded, Malformed> {
         let review: AdmissionReview
         do {
             review = try body.withUnsafeBufferPointer { buffer in
-                try JSONDecoder().decode(AdmissionReview.self, from: Data(buffer: buffer))
+                // The decoder reads the body where it is: the Data never outlives this closure, and the
+                // decoder copies the bytes itself if anything it made could (a container kept by a type).
+                guard let bytes = buffer.baseAddress else { return try decoder.decode(AdmissionReview.self, from: Data()) }
+                let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes), count: buffer.count, deallocator: .none)
+                return try decoder.decode(AdmissionReview.self, from: data)
             }
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             return .failure(.notJSON)

@@ -25,6 +25,14 @@ struct DuplicateKeyFinderTests {
         #expect(find(#"{"a": "a", "b": ["a", "a"], "c": {"x": "a"}}"#) == nil)
     }
 
+    /// A quote ends a string unless an odd run of backslashes precedes it.
+    @Test func quotesAfterBackslashesEndAStringOnlyAfterAnEvenRun() {
+        #expect(find(#"{"a\\": 1, "a\\": 2}"#) == .init(path: "", key: "a\\"))
+        #expect(find(#"{"x": "\\", "x": 1}"#) == .init(path: "", key: "x"))
+        #expect(find(#"{"x": "\\\"", "y": "\\\\\"\\", "x": 1}"#) == .init(path: "", key: "x"))
+        #expect(find(#"{"x": "\"x\": 1, \"x\": 2", "y": [{"z": "\\\\"}, {"z": 0, "z": 1}]}"#) == .init(path: "y[1]", key: "z"))
+    }
+
     @Test func manyKeysAreComparedThroughASet() {
         let keys = (0..<1000).map { "\"k\($0)\": \($0)" }
         #expect(find("{" + keys.joined(separator: ",") + "}") == nil)
