@@ -19,7 +19,7 @@ final class EventLoop: @unchecked Sendable {
     private var date = ""
 
     init(index: Int) {
-        queue = DispatchQueue(label: "capguard.loop.\(index)", qos: .userInitiated)
+        queue = DispatchQueue(label: "capguard.loop.\(index)", target: .global(qos: .userInitiated))
         readBuffer = .allocate(byteCount: Self.readBufferBytes, alignment: 16)
     }
 
