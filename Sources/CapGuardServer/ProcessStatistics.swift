@@ -50,7 +50,10 @@ public struct ProcessStatistics: Sendable, Equatable {
         defer { closedir(directory) }
         var count = 0
         while let entry = readdir(directory) {
-            let isDot = withUnsafeBytes(of: entry.pointee.d_name) { $0.first == UInt8(ascii: ".") }
+            // Only the name's first byte is read: a record is as long as its name, and copying the entry's
+            // fixed 256-byte `d_name` would read past the last record of readdir's buffer.
+            let name = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let isDot = name.load(as: UInt8.self) == UInt8(ascii: ".")
             if !isDot { count += 1 }
         }
         return count - 1
