@@ -75,15 +75,8 @@ public struct AdmissionRequest: Sendable, Decodable {
         dryRun = try container.decodeIfPresent(Bool.self, forKey: .dryRun) ?? false
         // The object's own apiVersion and kind win; the request's kind stands in if the object omits them.
         let type = (apiVersion: kind.apiVersion, kind: kind.kind)
-        object = try Self.decodeObject(container, .object, type)
-        oldObject = try Self.decodeObject(container, .oldObject, type)
-    }
-
-    private static func decodeObject(
-        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, _ type: (apiVersion: String, kind: String)
-    ) throws -> KubeObject? {
-        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
-        return try KubeObject.decode(key, of: container, defaultType: type)
+        object = try KubeObject.decodeIfPresent(.object, of: container, defaultType: type)
+        oldObject = try KubeObject.decodeIfPresent(.oldObject, of: container, defaultType: type)
     }
 }
 

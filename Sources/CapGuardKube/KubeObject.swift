@@ -126,11 +126,11 @@ extension KubeObject: Decodable {
     }
 
     /// Decodes the object at `key` of `container`, as `init(from:defaultType:)` does, without a decoder of
-    /// its own for it.
-    static func decode<Key: CodingKey>(
+    /// its own for it; nil when the key is absent or null.
+    static func decodeIfPresent<Key: CodingKey>(
         _ key: Key, of container: KeyedDecodingContainer<Key>, defaultType: (apiVersion: String, kind: String)?
-    ) throws -> KubeObject {
-        try KubeObject(container.nestedContainer(keyedBy: CodingKeys.self, forKey: key), defaultType: defaultType)
+    ) throws -> KubeObject? {
+        try container.decodeObjectIfPresent(key, keyedBy: CodingKeys.self) { try KubeObject($0, defaultType: defaultType) }
     }
 
     /// Everything is read from the one container of the object: the decoder lists an object's keys each time
