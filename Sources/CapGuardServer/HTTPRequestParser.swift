@@ -342,7 +342,7 @@ struct HTTPRequestParser {
         let transferEncodings = request.headers.values(for: "Transfer-Encoding").flatMap(ASCII.tokenList)
         let contentLengths = request.headers.values(for: "Content-Length")
         let wantsContinue = version == "HTTP/1.1"
-            && request.headers["Expect"].map { $0.lowercased() == "100-continue" } == true
+            && request.headers["Expect"].map { ASCII.equalIgnoringCase($0, "100-continue") } == true
         if !transferEncodings.isEmpty {
             guard contentLengths.isEmpty else {
                 return .emit(.failure(status: 400, reason: "both Content-Length and Transfer-Encoding"))
