@@ -19,7 +19,7 @@ package struct TLSStream {
     }
 
     /// A server stream reads ahead: records may wait in OpenSSL's buffer with nothing left on the socket to
-    /// signal them, so read until `.wantsRead` before waiting for the socket again.
+    /// signal them, so keep reading while `hasBufferedInput` holds before waiting for the socket again.
     package func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSIOResult {
         ERR_clear_error()
         return outcome(of: SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count)))
