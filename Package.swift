@@ -210,6 +210,10 @@ if Context.environment["CAPGUARD_FUZZ"] == "1" {
             path: "Fuzz/Sources/FuzzCheckAgainstServe"
         ),
         .executableTarget(
+            name: "FuzzPrunedReview", dependencies: ["CapGuardJSON", "CapGuardKube", support],
+            path: "Fuzz/Sources/FuzzPrunedReview"
+        ),
+        .executableTarget(
             name: "FuzzPolicyFile", dependencies: ["CapGuardConfig", "CapGuardPolicy", support],
             path: "Fuzz/Sources/FuzzPolicyFile"
         ),

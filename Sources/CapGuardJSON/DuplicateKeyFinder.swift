@@ -176,49 +176,9 @@ public enum DuplicateKeyFinder {
         return length == 0 || json[a.start] == json[b.start] && memcmp(json.baseAddress! + a.start, json.baseAddress! + b.start, length) == 0
     }
 
-    /// The UTF-8 bytes a JSON string stands for, as Go decodes them (a lone surrogate becomes U+FFFD).
     private static func unescaped(_ json: UnsafeBufferPointer<UInt8>, _ key: RawKey) -> [UInt8] {
         let raw = UnsafeBufferPointer(rebasing: json[key.start..<key.end])
-        guard key.hasEscapes else { return Array(raw) }
-        var out: [UInt8] = []
-        var index = 0
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= raw.count else { return nil }
-            var value: UInt32 = 0
-            for byte in raw[at..<at + 4] {
-                guard let digit = HexDigit.value(byte) else { return nil }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
-        }
-        while index < raw.count {
-            let byte = raw[index]
-            guard byte == UInt8(ascii: "\\"), index + 1 < raw.count else {
-                out.append(byte)
-                index += 1
-                continue
-            }
-            let escape = raw[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                guard var value = hex4(index) else { continue }
-                index += 4
-                if (0xD800..<0xDC00).contains(value), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
-                   raw[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low) {
-                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
-                }
-                out.append(contentsOf: String(Unicode.Scalar(value) ?? "\u{FFFD}").utf8)
-            default: out.append(escape)
-            }
-        }
-        return out
+        return key.hasEscapes ? JSONText.unescaped(raw) : Array(raw)
     }
 
     /// The path of the innermost frame, from `frames`, those around it: each names the value it holds next.

@@ -1,5 +1,5 @@
-/// JSON string literals as bytes, for the small documents capguard writes by hand: admission responses
-/// and log lines, both on the path of every request.
+/// JSON string literals as bytes: written for the small documents capguard writes by hand (admission responses
+/// and log lines, both on the path of every request), and read back to the text they stand for.
 public enum JSONText {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
@@ -64,5 +64,49 @@ public enum JSONText {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The UTF-8 bytes the text of a JSON string (between its quotes) stands for, as Go decodes them: a lone
+    /// surrogate becomes U+FFFD.
+    public static func unescaped(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = 0
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= raw.count else { return nil }
+            var value: UInt32 = 0
+            for byte in raw[at..<at + 4] {
+                guard let digit = HexDigit.value(byte) else { return nil }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        while index < raw.count {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < raw.count else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            let escape = raw[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var value = hex4(index) else { continue }
+                index += 4
+                if (0xD800..<0xDC00).contains(value), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
+                   raw[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low) {
+                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
+                }
+                out.append(contentsOf: String(Unicode.Scalar(value) ?? "\u{FFFD}").utf8)
+            default: out.append(escape)
+            }
+        }
+        return out
     }
 }

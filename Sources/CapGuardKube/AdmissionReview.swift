@@ -3,7 +3,7 @@ import CapGuardJSON
 /// An `AdmissionReview` as the apiserver posts it, reduced to what capguard reads.
 ///
 /// Both `admission.k8s.io/v1` and `v1beta1` have this shape; the response repeats the request's apiVersion.
-public struct AdmissionReview: Sendable, Decodable {
+public struct AdmissionReview: Sendable, Hashable, Decodable {
     public static let supportedAPIVersions: Set<String> = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 
     public var apiVersion: String?
@@ -12,7 +12,10 @@ public struct AdmissionReview: Sendable, Decodable {
     /// its type rather than for whatever its request lacks.
     public var request: AdmissionRequest?
 
-    private enum CodingKeys: String, CodingKey { case apiVersion, kind, request }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case apiVersion, kind, request }
+
+    /// Every field `init(from:)` can read, for decoding a review cut down to them (`JSONPruner`).
+    public static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [.request: AdmissionRequest.decodedFields])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -27,7 +30,7 @@ public struct AdmissionReview: Sendable, Decodable {
     }
 }
 
-public struct AdmissionRequest: Sendable, Decodable {
+public struct AdmissionRequest: Sendable, Hashable, Decodable {
     public var uid: String
     public var kind: GroupVersionKind
     public var subResource: String?
@@ -56,9 +59,14 @@ public struct AdmissionRequest: Sendable, Decodable {
         self.dryRun = dryRun
     }
 
-    fileprivate enum CodingKeys: String, CodingKey {
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable {
         case uid, kind, subResource, namespace, name, operation, userInfo, object, oldObject, dryRun
     }
+
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [
+        .kind: JSONFieldSelection(GroupVersionKind.CodingKeys.self), .userInfo: JSONFieldSelection(UserInfo.CodingKeys.self),
+        .object: KubeObject.decodedFields, .oldObject: KubeObject.decodedFields,
+    ])
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder.container(keyedBy: CodingKeys.self))
@@ -101,7 +109,7 @@ public struct GroupVersionKind: Sendable, Hashable, Codable {
         kind = try container.decode(String.self, forKey: .kind)
     }
 
-    fileprivate enum CodingKeys: String, CodingKey { case group, version, kind }
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable { case group, version, kind }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
 }
@@ -115,7 +123,7 @@ public struct UserInfo: Sendable, Hashable, Decodable {
         self.groups = groups
     }
 
-    fileprivate enum CodingKeys: String, CodingKey { case username, groups }
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable { case username, groups }
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder.container(keyedBy: CodingKeys.self))

@@ -1,3 +1,4 @@
+import CapGuardJSON
 import CapGuardPolicy
 
 /// A Kubernetes object as capguard reads it: its type, name, and the pod spec if its kind carries one.
@@ -76,7 +77,9 @@ public struct OwnerReference: Sendable, Hashable {
 }
 
 extension ObjectMetadata: Decodable {
-    fileprivate enum CodingKeys: String, CodingKey { case name, generateName, namespace, uid, ownerReferences }
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable { case name, generateName, namespace, uid, ownerReferences }
+
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [.ownerReferences: JSONFieldSelection(OwnerReference.CodingKeys.self)])
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder.container(keyedBy: CodingKeys.self))
@@ -95,7 +98,7 @@ extension ObjectMetadata: Decodable {
 }
 
 extension OwnerReference: Decodable {
-    fileprivate enum CodingKeys: String, CodingKey { case apiVersion, kind, name, uid, controller }
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable { case apiVersion, kind, name, uid, controller }
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder.container(keyedBy: CodingKeys.self))
@@ -113,7 +116,15 @@ extension OwnerReference: Decodable {
 }
 
 extension KubeObject: Decodable {
-    private enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, template }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case apiVersion, kind, metadata, spec, template }
+
+    /// What `init(from:)` reads of an object of any kind: the spec of a Pod, of a workload and of a CronJob
+    /// in one selection, since the kind is only known once it is read.
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [
+        .metadata: ObjectMetadata.decodedFields,
+        .spec: PodSpec.decodedFields.merging(WithTemplate.decodedFields).merging(WithJobTemplate.decodedFields),
+        .template: WithSpec<PodSpec>.decodedFields(PodSpec.decodedFields),
+    ])
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder, defaultType: nil)
@@ -165,12 +176,28 @@ extension KubeObject: Decodable {
 
 private struct WithSpec<Spec: Decodable>: Decodable {
     let spec: Spec?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case spec }
+
+    static func decodedFields(_ spec: JSONFieldSelection) -> JSONFieldSelection {
+        JSONFieldSelection(CodingKeys.self, reading: [.spec: spec])
+    }
 }
 
 private struct WithTemplate: Decodable {
     let template: WithSpec<PodSpec>?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case template }
+
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [.template: WithSpec<PodSpec>.decodedFields(PodSpec.decodedFields)])
 }
 
 private struct WithJobTemplate: Decodable {
     let jobTemplate: WithSpec<WithTemplate>?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case jobTemplate }
+
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [
+        .jobTemplate: WithSpec<WithTemplate>.decodedFields(WithTemplate.decodedFields),
+    ])
 }

@@ -3,13 +3,20 @@ import CapGuardPolicy
 // Decoding of the policy core's pod spec types. Only the fields the policy reads are decoded: everything
 // else in a pod spec (volumes, probes, resources, ...) is skipped, and `null` reads as absent, as the
 // apiserver treats it. Nested objects and lists are read from their containers directly (see
-// `KeyedDecodingContainer+Direct.swift`).
+// `KeyedDecodingContainer+Direct.swift`). Each type's `decodedFields` names the same keys for `JSONPruner`.
+
+import CapGuardJSON
 
 extension PodSpec: Decodable {
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case containers, initContainers, ephemeralContainers, os, serviceAccountName, serviceAccount
     }
-    private enum OSKeys: String, CodingKey { case name }
+    private enum OSKeys: String, CodingKey, CaseIterable { case name }
+
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [
+        .containers: Container.decodedFields, .initContainers: Container.decodedFields,
+        .ephemeralContainers: Container.decodedFields, .os: JSONFieldSelection(OSKeys.self),
+    ])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,7 +39,9 @@ extension PodSpec: Decodable {
 }
 
 extension Container: Decodable {
-    fileprivate enum CodingKeys: String, CodingKey { case name, image, securityContext }
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable { case name, image, securityContext }
+
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [.securityContext: SecurityContext.decodedFields])
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder.container(keyedBy: CodingKeys.self))
@@ -49,7 +58,9 @@ extension Container: Decodable {
 }
 
 extension SecurityContext: Decodable {
-    fileprivate enum CodingKeys: String, CodingKey { case privileged, capabilities }
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable { case privileged, capabilities }
+
+    static let decodedFields = JSONFieldSelection(CodingKeys.self, reading: [.capabilities: JSONFieldSelection(Capabilities.CodingKeys.self)])
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder.container(keyedBy: CodingKeys.self))
@@ -64,7 +75,7 @@ extension SecurityContext: Decodable {
 }
 
 extension Capabilities: Decodable {
-    fileprivate enum CodingKeys: String, CodingKey { case add, drop }
+    fileprivate enum CodingKeys: String, CodingKey, CaseIterable { case add, drop }
 
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder.container(keyedBy: CodingKeys.self))
