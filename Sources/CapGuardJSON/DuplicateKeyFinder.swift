@@ -11,8 +11,7 @@ import Darwin
 /// would be allowed by one reading and denied by the other, so such a body is refused rather than read either
 /// way. The apiserver re-encodes objects before it calls a webhook, so no body from it repeats a key.
 ///
-/// Keys are compared as Go compares them, after unescaping and byte for byte (`"a\u0062"` repeats `"ab"`;
-/// `"é"` and `"e\u0301"` differ). The scan is lenient about what is not a key: a document that is not JSON
+/// Keys are compared as Go compares them (`OpenObjectKeys`). The scan is lenient about what is not a key: a document that is not JSON
 /// has no duplicate here and is refused by the decoder that reads it next.
 public enum DuplicateKeyFinder {
     public struct Duplicate: Sendable, Hashable {
@@ -27,31 +26,19 @@ public enum DuplicateKeyFinder {
         }
     }
 
-    /// A key as it stands in the document: the bytes between its quotes.
-    private struct RawKey {
-        let start: Int
-        let end: Int
-        let hasEscapes: Bool
-    }
-
-    /// An open object or array. An object's keys are `keys[firstKey...]` of the scan (compared pairwise
-    /// while few, with no allocation), or, past `pairwiseLimit`, the set `keySets[keySet]` of their unescaped
-    /// bytes. Plain values only, so that moving frames costs no reference counting.
+    /// An open object or array. Plain values only, so that moving frames costs no reference counting.
     private struct Frame {
         let isObject: Bool
-        let firstKey: Int
-        var keySet = -1
+        var keys: OpenObjectKeys.Object
         /// The last key read (an object) or the index of the element being read (an array): the path.
-        var lastKey: RawKey?
+        var lastKey: OpenObjectKeys.Key?
         var index = 0
 
-        init(isObject: Bool, firstKey: Int) {
+        init(isObject: Bool, keys: OpenObjectKeys.Object) {
             self.isObject = isObject
-            self.firstKey = firstKey
+            self.keys = keys
         }
     }
-
-    private static let pairwiseLimit = 16
 
     /// What one pass over a document found: the first repeated key, if any, and how many values it holds
     /// (up to there, when a key repeats).
@@ -83,10 +70,9 @@ public enum DuplicateKeyFinder {
         let count = json.count
         // The frames around `top`, which is the innermost one when `depth` > 0.
         var frames: [Frame] = []
-        var top = Frame(isObject: false, firstKey: 0)
+        var keys = OpenObjectKeys()
+        var top = Frame(isObject: false, keys: keys.open())
         var depth = 0
-        var keys: [RawKey] = []
-        var keySets: [Set<[UInt8]>] = []
         // After "{" or ",", inside an object, the next string is a key.
         var expectingKey = false
         var position = 0
@@ -101,12 +87,11 @@ public enum DuplicateKeyFinder {
                 result.values += 1
                 if depth > 0 { frames.append(top) }
                 depth += 1
-                top = Frame(isObject: byte == UInt8(ascii: "{"), firstKey: keys.count)
+                top = Frame(isObject: byte == UInt8(ascii: "{"), keys: keys.open())
                 expectingKey = top.isObject
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if depth > 0 {
-                    keys.removeLast(keys.count - top.firstKey)
-                    if top.keySet >= 0 { keySets.removeLast() }
+                    keys.close(top.keys)
                     depth -= 1
                     if depth > 0 { top = frames.removeLast() }
                 }
@@ -120,9 +105,10 @@ public enum DuplicateKeyFinder {
                 if expectingKey, depth > 0, top.isObject {
                     let start = position + 1
                     let hasEscapes = memchr(bytes + start, Int32(UInt8(ascii: "\\")), end - start) != nil
-                    let key = RawKey(start: start, end: end, hasEscapes: hasEscapes)
-                    if !insert(key, into: &top, keys: &keys, keySets: &keySets, json) {
-                        result.duplicate = Duplicate(path: path(frames, json), key: String(decoding: unescaped(json, key), as: UTF8.self))
+                    let key = OpenObjectKeys.Key(start: start, end: end, hasEscapes: hasEscapes)
+                    top.lastKey = key
+                    if !keys.insert(key, into: &top.keys, json) {
+                        result.duplicate = Duplicate(path: path(frames, json), key: String(decoding: OpenObjectKeys.unescaped(json, key), as: UTF8.self))
                         return result
                     }
                     expectingKey = false
@@ -152,41 +138,12 @@ public enum DuplicateKeyFinder {
     /// costs one load and one test.
     private static let structuralBytes: [Bool] = (0...255).map { "{}[],\"".utf8.contains(UInt8($0)) }
 
-    /// Adds `key` to the object of `frame`; false if the object already has it.
-    private static func insert(
-        _ key: RawKey, into frame: inout Frame, keys: inout [RawKey], keySets: inout [Set<[UInt8]>], _ json: UnsafeBufferPointer<UInt8>
-    ) -> Bool {
-        frame.lastKey = key
-        if frame.keySet >= 0 { return keySets[frame.keySet].insert(unescaped(json, key)).inserted }
-        for index in frame.firstKey..<keys.count where same(keys[index], key, json) { return false }
-        keys.append(key)
-        if keys.count - frame.firstKey > pairwiseLimit {
-            keySets.append(Set(keys[frame.firstKey...].map { unescaped(json, $0) }))
-            frame.keySet = keySets.count - 1
-            keys.removeLast(keys.count - frame.firstKey)
-        }
-        return true
-    }
-
-    private static func same(_ a: RawKey, _ b: RawKey, _ json: UnsafeBufferPointer<UInt8>) -> Bool {
-        if a.hasEscapes || b.hasEscapes { return unescaped(json, a) == unescaped(json, b) }
-        let length = a.end - a.start
-        guard length == b.end - b.start else { return false }
-        // Most keys of one object differ in their first byte: no call for those.
-        return length == 0 || json[a.start] == json[b.start] && memcmp(json.baseAddress! + a.start, json.baseAddress! + b.start, length) == 0
-    }
-
-    private static func unescaped(_ json: UnsafeBufferPointer<UInt8>, _ key: RawKey) -> [UInt8] {
-        let raw = UnsafeBufferPointer(rebasing: json[key.start..<key.end])
-        return key.hasEscapes ? JSONText.unescaped(raw) : Array(raw)
-    }
-
     /// The path of the innermost frame, from `frames`, those around it: each names the value it holds next.
     private static func path(_ frames: [Frame], _ json: UnsafeBufferPointer<UInt8>) -> String {
         var path = ""
         for frame in frames {
             if frame.isObject {
-                let key = frame.lastKey.map { String(decoding: unescaped(json, $0), as: UTF8.self) } ?? ""
+                let key = frame.lastKey.map { String(decoding: OpenObjectKeys.unescaped(json, $0), as: UTF8.self) } ?? ""
                 path += (path.isEmpty ? "" : ".") + key
             } else {
                 path += "[\(frame.index)]"

@@ -15,7 +15,18 @@ import Darwin
 /// is first read as strictly as RFC 8259 puts it. What the pruner cannot vouch for gives nil, and the caller
 /// decodes the original, so that the decoder's own verdict stands: a document that is not JSON in UTF-8 (the
 /// decoder also reads UTF-16 and UTF-32), nesting deeper than `maximumDepth`, an escape of a lone surrogate.
+///
+/// Nor does it vouch for a document that repeats a key in an object: readers disagree on which one counts
+/// (`DuplicateKeyFinder`, which the caller runs then to say where). The same pass counts the document's values
+/// as `DuplicateKeyFinder` does, so that a review is read once before it is decoded.
 public struct JSONPruner {
+    /// A document cut down to the selected fields.
+    public struct Copy: Sendable {
+        public let bytes: [UInt8]
+        /// The values of the whole document, counted as `DuplicateKeyFinder.Scan.values` counts them.
+        public let values: Int
+    }
+
     /// Deeper documents are left to the decoder, which refuses nesting past 512.
     public static let maximumDepth = 128
 
@@ -36,38 +47,50 @@ public struct JSONPruner {
         }
     }
 
+    /// What a string holds besides plain ASCII: escapes change how it compares, other bytes only how it matches
+    /// a field (`JSONFieldSelection.field`).
+    private struct StringContent {
+        var hasEscapes = false
+        var isASCII = true
+    }
+
     private let bytes: UnsafePointer<UInt8>
     private let count: Int
+    private let limit: Int
     private let stringBytes: UnsafePointer<StringByte>
     private var position = 0
     private var output: [UInt8] = []
+    private var keys = OpenObjectKeys()
+    private var values = 0
 
-    private init(bytes: UnsafePointer<UInt8>, count: Int, stringBytes: UnsafePointer<StringByte>) {
+    private init(bytes: UnsafePointer<UInt8>, count: Int, limit: Int, stringBytes: UnsafePointer<StringByte>) {
         self.bytes = bytes
         self.count = count
+        self.limit = limit
         self.stringBytes = stringBytes
     }
 
     /// `json` with only the fields of `selection` (and every value that is not where `selection` expects an
-    /// object), or nil when the pruner cannot vouch that it decodes as `json` does.
-    public static func pruned(_ json: UnsafeBufferPointer<UInt8>, keeping selection: JSONFieldSelection) -> [UInt8]? {
+    /// object), or nil when the pruner cannot vouch that it decodes as `json` does, or once the copy passes
+    /// `limit` bytes (a copy is memory the caller may not have budgeted for).
+    public static func pruned(_ json: UnsafeBufferPointer<UInt8>, keeping selection: JSONFieldSelection, limit: Int = .max) -> Copy? {
         guard let bytes = json.baseAddress else { return nil }
         return stringBytes.withUnsafeBufferPointer { table in
-            var pruner = JSONPruner(bytes: bytes, count: json.count, stringBytes: table.baseAddress!)
+            var pruner = JSONPruner(bytes: bytes, count: json.count, limit: limit, stringBytes: table.baseAddress!)
             // The copy is never longer than the document; a review's is a fraction of it.
-            pruner.output.reserveCapacity(min(json.count, 1 << 16))
+            pruner.output.reserveCapacity(min(json.count, limit, 1 << 16))
             do {
                 try pruner.copy(selection, depth: 0)
                 pruner.skipWhitespace()
             } catch {
                 return nil
             }
-            return pruner.position == pruner.count ? pruner.output : nil
+            return pruner.position == pruner.count ? Copy(bytes: pruner.output, values: pruner.values) : nil
         }
     }
 
-    public static func pruned(_ json: [UInt8], keeping selection: JSONFieldSelection) -> [UInt8]? {
-        json.withUnsafeBufferPointer { pruned($0, keeping: selection) }
+    public static func pruned(_ json: [UInt8], keeping selection: JSONFieldSelection, limit: Int = .max) -> Copy? {
+        json.withUnsafeBufferPointer { pruned($0, keeping: selection, limit: limit) }
     }
 
     /// The byte at `position`, or 0 past the end: NUL is nowhere valid outside a string, and inside one the
@@ -100,22 +123,26 @@ public struct JSONPruner {
     private mutating func copyWhole(_ depth: Int) throws(Unvouched) {
         let start = position
         try skipValue(depth)
+        guard output.count + (position - start) <= limit else { throw Unvouched() }
         output.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: position - start))
     }
 
     private mutating func copyObject(_ selection: JSONFieldSelection, _ depth: Int) throws(Unvouched) {
-        guard depth < Self.maximumDepth else { throw Unvouched() }
+        guard depth < Self.maximumDepth, output.count < limit else { throw Unvouched() }
         position += 1
+        values += 1
         output.append(UInt8(ascii: "{"))
         skipWhitespace()
         var empty = true
         if next != UInt8(ascii: "}") {
+            var object = keys.open()
             repeat {
                 skipWhitespace()
                 let keyStart = position
-                let plain = try skipString()
+                let content = try skipKey(into: &object)
                 let keyEnd = position
                 try expect(UInt8(ascii: ":"))
+                let plain = !content.hasEscapes && content.isASCII
                 if let field = selection.field(bytes, start: keyStart + 1, end: keyEnd - 1, plain: plain) {
                     if !empty { output.append(UInt8(ascii: ",")) }
                     empty = false
@@ -127,6 +154,7 @@ public struct JSONPruner {
                     try skipValue(depth + 1)
                 }
             } while try nextMember(closing: UInt8(ascii: "}"))
+            keys.close(object)
         } else {
             position += 1
         }
@@ -134,8 +162,9 @@ public struct JSONPruner {
     }
 
     private mutating func copyList(_ selection: JSONFieldSelection, _ depth: Int) throws(Unvouched) {
-        guard depth < Self.maximumDepth else { throw Unvouched() }
+        guard depth < Self.maximumDepth, output.count < limit else { throw Unvouched() }
         position += 1
+        values += 1
         output.append(UInt8(ascii: "["))
         skipWhitespace()
         if next != UInt8(ascii: "]") {
@@ -156,6 +185,7 @@ public struct JSONPruner {
         switch next {
         case UInt8(ascii: ","):
             position += 1
+            values += 1
             return true
         case closing:
             position += 1
@@ -176,7 +206,7 @@ public struct JSONPruner {
         switch next {
         case UInt8(ascii: "{"): try skipMembers(closing: UInt8(ascii: "}"), keyed: true, depth)
         case UInt8(ascii: "["): try skipMembers(closing: UInt8(ascii: "]"), keyed: false, depth)
-        case UInt8(ascii: "\""): _ = try skipString()
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try skipLiteral("true")
         case UInt8(ascii: "f"): try skipLiteral("false")
         case UInt8(ascii: "n"): try skipLiteral("null")
@@ -188,39 +218,52 @@ public struct JSONPruner {
     private mutating func skipMembers(closing: UInt8, keyed: Bool, _ depth: Int) throws(Unvouched) {
         guard depth < Self.maximumDepth else { throw Unvouched() }
         position += 1
+        values += 1
         skipWhitespace()
         guard next != closing else {
             position += 1
             return
         }
+        var object = keys.open()
         repeat {
             skipWhitespace()
             if keyed {
-                _ = try skipString()
+                _ = try skipKey(into: &object)
                 try expect(UInt8(ascii: ":"))
                 skipWhitespace()
             }
             try skipValue(depth + 1)
         } while try nextMember(closing: closing)
+        keys.close(object)
     }
 
-    /// Reads past the string at `position`; true when it holds neither an escape nor a byte outside ASCII.
-    private mutating func skipString() throws(Unvouched) -> Bool {
+    /// Reads past the key at `position` and adds it to `object`; a key the object already has is not vouched for.
+    private mutating func skipKey(into object: inout OpenObjectKeys.Object) throws(Unvouched) -> StringContent {
+        let start = position + 1
+        let content = try skipString()
+        let key = OpenObjectKeys.Key(start: start, end: position - 1, hasEscapes: content.hasEscapes)
+        guard keys.insert(key, into: &object, UnsafeBufferPointer(start: bytes, count: count)) else { throw Unvouched() }
+        return content
+    }
+
+    /// Reads past the string at `position`.
+    @discardableResult
+    private mutating func skipString() throws(Unvouched) -> StringContent {
         guard next == UInt8(ascii: "\"") else { throw Unvouched() }
         position += 1
-        var plain = true
+        var content = StringContent()
         while position < count {
             switch stringBytes[Int(bytes[position])] {
             case .ordinary:
                 position += 1
             case .quote:
                 position += 1
-                return plain
+                return content
             case .backslash:
-                plain = false
+                content.hasEscapes = true
                 try skipEscape()
             case .nonASCII:
-                plain = false
+                content.isASCII = false
                 try skipMultibyteCharacter()
             case .control:
                 throw Unvouched()

@@ -61,24 +61,42 @@ enum ReviewDecoding {
         }
     }
 
-    /// Reads the body's shape before decoding it: a repeated key or too many values are refused here.
-    static func scan(_ body: [UInt8]) -> Result<DuplicateKeyFinder.Scan, Malformed> {
+    /// The largest copy of a review's read fields made for decoding: the fields of a review from the
+    /// apiserver take a few kilobytes even when its pod has a thousand environment variables.
+    static let maximumCopy = 256 << 10
+
+    /// A body ready for decoding.
+    struct Scanned: Sendable {
+        /// The values of the body, counted as `DuplicateKeyFinder.Scan.values` counts them.
+        let values: Int
+        /// The body cut down to the fields capguard reads, when the pruner vouches that it decodes as the body
+        /// does: two thirds of decoding a review went to fields capguard never reads.
+        let copy: [UInt8]?
+    }
+
+    /// Reads the body's shape before decoding it: a repeated key or too many values are refused here. One pass
+    /// when the pruner vouches for the body, as it does for every review the apiserver sends; for anything
+    /// else, the duplicate-key scan, and the body itself is decoded.
+    static func scan(_ body: [UInt8]) -> Result<Scanned, Malformed> {
+        if let copy = JSONPruner.pruned(body, keeping: AdmissionReview.decodedFields, limit: maximumCopy) {
+            if copy.values > maximumValues { return .failure(.tooManyValues(copy.values)) }
+            return .success(Scanned(values: copy.values, copy: copy.bytes))
+        }
         let scan = DuplicateKeyFinder.scan(body)
         if let duplicate = scan.duplicate { return .failure(.duplicateKey(duplicate)) }
         if scan.values > maximumValues { return .failure(.tooManyValues(scan.values)) }
-        return .success(scan)
+        return .success(Scanned(values: scan.values, copy: nil))
     }
 
     /// One for every review: its options are set once here and never changed, and `decode` keeps its state
     /// per call, so swift-foundation makes it safe to share (it is `Sendable`).
     private static let decoder = JSONDecoder()
 
-    /// Decodes a body that `scan` accepted: the body cut down to the fields capguard reads when the pruner
-    /// vouches for it (two thirds of decoding a review went to fields it never reads), the body itself when not.
-    static func decode(_ body: [UInt8]) -> Result<Decoded, Malformed> {
+    /// Decodes a body that `scan` accepted, from its copy when there is one.
+    static func decode(_ body: [UInt8], _ scanned: Scanned) -> Result<Decoded, Malformed> {
         let review: AdmissionReview
         do {
-            review = try (JSONPruner.pruned(body, keeping: AdmissionReview.decodedFields) ?? body).withUnsafeBufferPointer { buffer in
+            review = try (scanned.copy ?? body).withUnsafeBufferPointer { buffer in
                 // The decoder reads the body where it is: the Data never outlives this closure, and the
                 // decoder copies the bytes itself if anything it made could (a container kept by a type).
                 guard let bytes = buffer.baseAddress else { return try decoder.decode(AdmissionReview.self, from: Data()) }

@@ -1,4 +1,3 @@
-import CapGuardJSON
 import CapGuardServer
 import Logging
 
@@ -11,7 +10,7 @@ struct ReviewReader: Sendable {
 
     /// Calls `handle` with the decoded review while its decode memory is held, or answers without it.
     func read(_ http: HTTPRequest, _ handle: (ReviewDecoding.Decoded) -> HTTPResponse) -> HTTPResponse {
-        let shape: DuplicateKeyFinder.Scan
+        let shape: ReviewDecoding.Scanned
         switch ReviewDecoding.scan(http.body) {
         case .success(let value): shape = value
         case .failure(let malformed): return refuse(malformed, from: http)
@@ -21,7 +20,7 @@ struct ReviewReader: Sendable {
             return .text("capguard is decoding as many large reviews as its memory allows; try again\n", status: 503)
         }
         defer { decodeBudget.release(held) }
-        switch ReviewDecoding.decode(http.body) {
+        switch ReviewDecoding.decode(http.body, shape) {
         case .success(let decoded): return handle(decoded)
         case .failure(let malformed): return refuse(malformed, from: http)
         }

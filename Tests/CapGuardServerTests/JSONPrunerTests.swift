@@ -1,4 +1,5 @@
 import CapGuardJSON
+import CapGuardTestSupport
 import Foundation
 import Testing
 
@@ -22,11 +23,11 @@ private struct Outer: Decodable, Hashable {
 @Suite("Pruning JSON to the fields a reader selects")
 struct JSONPrunerTests {
     func pruned(_ json: String) -> String? {
-        JSONPruner.pruned(Array(json.utf8), keeping: Outer.selection).map { String(decoding: $0, as: UTF8.self) }
+        JSONPruner.pruned(Array(json.utf8), keeping: Outer.selection).map { String(decoding: $0.bytes, as: UTF8.self) }
     }
 
     func pruned(bytes: [UInt8]) -> [UInt8]? {
-        JSONPruner.pruned(bytes, keeping: Outer.selection)
+        JSONPruner.pruned(bytes, keeping: Outer.selection)?.bytes
     }
 
     @Test func onlySelectedFieldsAreKeptAndListsKeepEveryElement() {
@@ -51,7 +52,7 @@ struct JSONPrunerTests {
         #expect(pruned("{\"\u{212A}ind\": \"k\", \"kind\": \"x\"}") == "{\"\u{212A}ind\":\"k\"}")
         let json = Data("{\"\u{212A}ind\": \"k\", \"a\": {\"b\": 1, \"c\": 2}}".utf8)
         let original = try JSONDecoder().decode(Outer.self, from: json)
-        let copy = try JSONDecoder().decode(Outer.self, from: Data(try #require(JSONPruner.pruned(Array(json), keeping: Outer.selection))))
+        let copy = try JSONDecoder().decode(Outer.self, from: Data(try #require(JSONPruner.pruned(Array(json), keeping: Outer.selection)).bytes))
         #expect(original.Kind == "k")
         #expect(copy == original)
     }
@@ -96,7 +97,7 @@ struct JSONPrunerTests {
         ]
         for json in documents {
             let data = Data(json.utf8)
-            let copy = Data(try #require(JSONPruner.pruned(Array(data), keeping: Outer.selection), "\(json)"))
+            let copy = Data(try #require(JSONPruner.pruned(Array(data), keeping: Outer.selection), "\(json)").bytes)
             let original = Result { try JSONDecoder().decode(Outer.self, from: data) }
             let fromCopy = Result { try JSONDecoder().decode(Outer.self, from: copy) }
             switch (original, fromCopy) {
@@ -112,10 +113,41 @@ struct JSONPrunerTests {
         let second = JSONFieldSelection(InnerKeys.self, reading: [.b: JSONFieldSelection(InnerKeys.self)])
         let merged = first.merging(second)
         #expect(JSONPruner.pruned(Array(#"{"a": {"b": 1, "c": 2}, "b": {"b": 1, "c": 2}, "x": 1}"#.utf8), keeping: merged)
-            .map { String(decoding: $0, as: UTF8.self) } == #"{"a":{"b":1},"b":{"b":1}}"#)
+            .map { String(decoding: $0.bytes, as: UTF8.self) } == #"{"a":{"b":1},"b":{"b":1}}"#)
         // A key one selection reads whole is read whole by the merge.
         let whole = JSONFieldSelection(OuterKeys.self)
         #expect(JSONPruner.pruned(Array(#"{"a": {"b": 1, "c": 2}}"#.utf8), keeping: first.merging(whole))
-            .map { String(decoding: $0, as: UTF8.self) } == #"{"a":{"b": 1, "c": 2}}"#)
+            .map { String(decoding: $0.bytes, as: UTF8.self) } == #"{"a":{"b": 1, "c": 2}}"#)
+    }
+
+    /// Readers disagree on which of two equal keys counts; the caller finds where with `DuplicateKeyFinder`.
+    @Test func aRepeatedKeyIsNotVouchedFor() {
+        #expect(pruned(#"{"e": 1, "e": 2}"#) == nil)
+        #expect(pruned(#"{"x": {"q": 1, "\u0071": 2}}"#) == nil)
+        #expect(pruned(#"{"d": [{"b": 1}, {"z": 1, "y": 2, "z": 3}]}"#) == nil)
+        let many = (0..<40).map { "\"k\($0)\": \($0)" }
+        #expect(pruned(#"{"x": {"# + many.joined(separator: ",") + "}}") == "{}")
+        #expect(pruned(#"{"x": {"# + (many + [#""k7": 0"#]).joined(separator: ",") + "}}") == nil)
+        // The same key in different objects, or as a value, is no repeat.
+        #expect(pruned(#"{"e": {"e": {"e": 1}}, "x": [{"e": 1}, {"e": 2}], "y": "e", "z": ["e", "e"]}"#) == #"{"e":{"e": {"e": 1}}}"#)
+    }
+
+    @Test func valuesAreCountedAsTheDuplicateKeyScanCountsThem() throws {
+        for json in [
+            "{}", #"{"a": 1}"#, #"{"a": [1, 2, {"b": [], "c": {}}], "d": [[0, 0], [0]], "x": "[{,}]"}"#, #"[{"a": {"b": [1, 2, 3]}}]"#, "7",
+            try String(contentsOf: Fixtures.directory.appendingPathComponent("pod-create-compliant.json"), encoding: .utf8),
+        ] {
+            let copy = try #require(JSONPruner.pruned(Array(json.utf8), keeping: Outer.selection))
+            #expect(copy.values == DuplicateKeyFinder.scan(Array(json.utf8)).values, "\(json)")
+        }
+    }
+
+    @Test func aCopyPastItsLimitIsNotMade() {
+        let json = #"{"e": "\#(String(repeating: "x", count: 1000))", "x": "\#(String(repeating: "y", count: 5000))"}"#
+        #expect(JSONPruner.pruned(Array(json.utf8), keeping: Outer.selection, limit: 2000)?.bytes.count == 1008)
+        #expect(JSONPruner.pruned(Array(json.utf8), keeping: Outer.selection, limit: 1000) == nil)
+        let list = "{\"d\": [" + Array(repeating: #"{"b": 1}"#, count: 1000).joined(separator: ",") + "]}"
+        #expect(JSONPruner.pruned(Array(list.utf8), keeping: Outer.selection, limit: 1000) == nil)
+        #expect(JSONPruner.pruned(Array(list.utf8), keeping: Outer.selection, limit: 10000) != nil)
     }
 }
