@@ -150,4 +150,22 @@ struct JSONPrunerTests {
         #expect(JSONPruner.pruned(Array(list.utf8), keeping: Outer.selection, limit: 1000) == nil)
         #expect(JSONPruner.pruned(Array(list.utf8), keeping: Outer.selection, limit: 10000) != nil)
     }
+
+    /// A byte that ends or breaks a string is seen wherever it stands in it.
+    @Test func everyBytePlaceInAStringIsRead() {
+        for place in 0..<20 {
+            func document(_ middle: [UInt8]) -> [UInt8] {
+                Array(#"{"e": ""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: place) + middle
+                    + Array(repeating: UInt8(ascii: "b"), count: 20 - place) + Array(#""}"#.utf8)
+            }
+            for byte: UInt8 in [0x00, 0x0A, 0x1F, 0x80, 0xBF, 0xC0, 0xFF] {
+                #expect(pruned(bytes: document([byte])) == nil, "\(byte) at \(place)")
+            }
+            for kept: [UInt8] in [[0x20], [0x7F], [0x5C, 0x22], [0x5C, 0x5C], [0x5C, 0x6E], [0xC3, 0xA9], [0xF0, 0x9F, 0xA6, 0x80]] {
+                #expect(pruned(bytes: document(kept)) == Array(#"{"e":"#.utf8) + document(kept).dropFirst(6), "\(kept) at \(place)")
+            }
+            #expect(pruned(bytes: document([0x22])) == nil, "a quote at \(place)")
+            #expect(pruned(bytes: document([0x5C, 0x78])) == nil, "an escape of x at \(place)")
+        }
+    }
 }
