@@ -128,11 +128,9 @@ public struct JSONPruner {
     }
 
     private mutating func copyObject(_ selection: JSONFieldSelection, _ depth: Int) throws(Unvouched) {
-        guard depth < Self.maximumDepth, output.count < limit else { throw Unvouched() }
-        position += 1
-        values += 1
+        guard output.count < limit else { throw Unvouched() }
+        try enter(depth)
         output.append(UInt8(ascii: "{"))
-        skipWhitespace()
         var empty = true
         if next != UInt8(ascii: "}") {
             var object = keys.open()
@@ -162,11 +160,9 @@ public struct JSONPruner {
     }
 
     private mutating func copyList(_ selection: JSONFieldSelection, _ depth: Int) throws(Unvouched) {
-        guard depth < Self.maximumDepth, output.count < limit else { throw Unvouched() }
-        position += 1
-        values += 1
+        guard output.count < limit else { throw Unvouched() }
+        try enter(depth)
         output.append(UInt8(ascii: "["))
-        skipWhitespace()
         if next != UInt8(ascii: "]") {
             try copy(selection, depth: depth + 1)
             while try nextMember(closing: UInt8(ascii: "]")) {
@@ -177,6 +173,14 @@ public struct JSONPruner {
             position += 1
         }
         output.append(UInt8(ascii: "]"))
+    }
+
+    /// Steps into the object or list at `position`, which counts as a value; no deeper than `maximumDepth`.
+    private mutating func enter(_ depth: Int) throws(Unvouched) {
+        guard depth < Self.maximumDepth else { throw Unvouched() }
+        position += 1
+        values += 1
+        skipWhitespace()
     }
 
     /// After a member of an object or list: true at a comma (another member follows), false at `closing`.
@@ -216,10 +220,7 @@ public struct JSONPruner {
     }
 
     private mutating func skipMembers(closing: UInt8, keyed: Bool, _ depth: Int) throws(Unvouched) {
-        guard depth < Self.maximumDepth else { throw Unvouched() }
-        position += 1
-        values += 1
-        skipWhitespace()
+        try enter(depth)
         guard next != closing else {
             position += 1
             return
