@@ -8,4 +8,15 @@ public enum HexDigit {
         default: nil
         }
     }
+
+    /// The value of the four hexadecimal digits at `start` (a `\uXXXX` escape's), nil if there are not four.
+    public static func value4(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> UInt32? {
+        guard start >= 0, start + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for index in start..<start + 4 {
+            guard let digit = HexDigit.value(bytes[index]) else { return nil }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
 }

@@ -301,12 +301,7 @@ public struct JSONPruner {
     }
 
     private func hex4(at start: Int) throws(Unvouched) -> UInt32 {
-        guard start + 4 <= count else { throw Unvouched() }
-        var value: UInt32 = 0
-        for index in start..<start + 4 {
-            guard let digit = HexDigit.value(bytes[index]) else { throw Unvouched() }
-            value = value << 4 | UInt32(digit)
-        }
+        guard let value = HexDigit.value4(UnsafeBufferPointer(start: bytes, count: count), at: start) else { throw Unvouched() }
         return value
     }
 

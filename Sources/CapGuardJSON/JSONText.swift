@@ -71,15 +71,6 @@ public enum JSONText {
     public static func unescaped(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         var index = 0
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= raw.count else { return nil }
-            var value: UInt32 = 0
-            for byte in raw[at..<at + 4] {
-                guard let digit = HexDigit.value(byte) else { return nil }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
-        }
         while index < raw.count {
             let byte = raw[index]
             guard byte == UInt8(ascii: "\\"), index + 1 < raw.count else {
@@ -96,10 +87,10 @@ public enum JSONText {
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
-                guard var value = hex4(index) else { continue }
+                guard var value = HexDigit.value4(raw, at: index) else { continue }
                 index += 4
                 if (0xD800..<0xDC00).contains(value), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
-                   raw[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low) {
+                   raw[index + 1] == UInt8(ascii: "u"), let low = HexDigit.value4(raw, at: index + 2), (0xDC00..<0xE000).contains(low) {
                     value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
                     index += 6
                 }

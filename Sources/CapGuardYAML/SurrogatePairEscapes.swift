@@ -90,12 +90,7 @@ struct SurrogatePairEscapes {
 
     private static func unicodeEscape(at index: Int, in input: UnsafeBufferPointer<UInt8>) -> UInt32? {
         guard input[index] == UInt8(ascii: "\\"), input[index + 1] == UInt8(ascii: "u") else { return nil }
-        var value: UInt32 = 0
-        for byte in input[(index + 2)..<(index + 6)] {
-            guard let digit = HexDigit.value(byte) else { return nil }
-            value = value << 4 | UInt32(digit)
-        }
-        return value
+        return HexDigit.value4(input, at: index + 2)
     }
 }
 
