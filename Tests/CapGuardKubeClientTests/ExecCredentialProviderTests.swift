@@ -12,7 +12,7 @@ import Testing
     /// token that expires at `expiry`.
     private func plugin(expiry: String, apiVersion: String = "client.authentication.k8s.io/v1") throws -> String {
         let path = directory + "/plugin"
-        try """
+        try writeExecutable(path, """
             #!/bin/sh
             echo x >> "\(directory)/runs"
             printf '%s' "$KUBERNETES_EXEC_INFO" > "\(directory)/exec-info"
@@ -20,9 +20,18 @@ import Testing
             {"apiVersion": "\(apiVersion)", "kind": "ExecCredential",
              "status": {"token": "plugin-token-$1-$PLUGIN_ENV", "expirationTimestamp": "\(expiry)"}}
             END
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            """)
         return path
+    }
+
+    /// Writes a script through a close-on-exec descriptor. Written through one that is not, a process another
+    /// test forks at that moment inherits it, and running the script fails with "Text file busy".
+    private func writeExecutable(_ path: String, _ text: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw CocoaError(.fileWriteUnknown) }
     }
 
     private var runs: Int {
@@ -103,9 +112,7 @@ import Testing
 
     @Test func aFailingOrConfusedPluginIsReported() throws {
         let path = directory + "/bad"
-        try "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{}}'\nexit ${1:-0}\n"
-            .write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try writeExecutable(path, "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{}}'\nexit ${1:-0}\n")
         for (arguments, expected) in [(["3"], "failed with exit status 3"), ([], "neither a token nor a client certificate")] {
             let provider = ExecCredentialProvider(plugin: .init(command: path, arguments: arguments, interactiveMode: "Never"), environment: [:])
             let error = #expect(throws: KubeConfigurationError.self) { try provider.credentials() }
