@@ -1,12 +1,11 @@
 import CapGuardSystem
 import CapGuardTLS
-import Dispatch
 import Synchronization
 
-/// One accepted TLS connection. All mutable state lives on its loop's `queue`, which other connections share;
-/// Dispatch read and write sources drive the non-blocking socket, so an idle connection costs a registration in
-/// Dispatch's epoll set, not a thread.
-final class Connection: @unchecked Sendable {
+/// One accepted TLS connection. All mutable state lives on its event loop's thread, which other connections
+/// share; the loop's readiness events drive the non-blocking socket, so an idle connection costs a registration
+/// in the loop's epoll set, not a thread.
+final class Connection: SocketEventHandler, @unchecked Sendable {
     private enum Phase {
         case handshaking
         case open
@@ -19,10 +18,9 @@ final class Connection: @unchecked Sendable {
     private static let readsPerEvent = 4
 
     let id: UInt64
-    let queue: DispatchQueue
     private let loop: EventLoop
     let remoteAddress: String
-    /// Monotonic nanoseconds after which the sweeper calls `deadlinePassed`. The only state read off `queue`.
+    /// Monotonic nanoseconds after which the sweeper calls `deadlinePassed`. The only state read off the loop.
     let deadline = Atomic<UInt64>(.max)
 
     private let stream: TLSStream
@@ -33,11 +31,11 @@ final class Connection: @unchecked Sendable {
     private var outputOffset = 0
     private var closeAfterFlush = false
     private var draining = false
-    private var readSource: (any DispatchSourceRead)?
-    private var writeSource: (any DispatchSourceWrite)?
+    private var registered = false
+    private var interest: SocketEvents = .readable
     private var readSuspended = false
+    private var writeArmed = false
     private var readWantsWritable = false
-    private var activeSources = 0
     private var servedRequests = 0
     /// When the handshake began, the connection last went idle, or lingering began.
     private var phaseStartedAt: UInt64
@@ -50,24 +48,42 @@ final class Connection: @unchecked Sendable {
         self.remoteAddress = remoteAddress
         self.core = core
         self.loop = loop
-        queue = loop.queue
         parser = HTTPRequestParser(limits: core.limits, memory: RequestMemoryLease(budget: core.requestMemory))
         phaseStartedAt = MonotonicClock.now()
     }
 
     func start() {
-        queue.async { [self] in
-            let source = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
-            source.setEventHandler { [self] in readable() }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            activeSources += 1
-            readSource = source
+        loop.execute { [self] in
+            // Shutdown may have closed it before it reached the loop.
+            guard phase != .closed else { return }
+            guard loop.register(stream.fileDescriptor, interest: interest, handler: self) else {
+                close()
+                return
+            }
+            registered = true
             updateDeadline()
-            source.resume()
         }
     }
 
+    /// Runs `task` on the connection's loop, where all of its state lives.
+    func execute(_ task: @escaping @Sendable () -> Void) {
+        loop.execute(task)
+    }
+
     // MARK: Events
+
+    func socketReady(_ events: SocketEvents) {
+        // One direction per event: the registration is level-triggered, so what is still ready is reported
+        // again by the next wait, after the state this handler changed.
+        if writeArmed && !events.isDisjoint(with: [.writable, .failed]) {
+            writable()
+        } else if !readSuspended && !events.isDisjoint(with: [.readable, .failed]) {
+            readable()
+        } else if events.contains(.failed) {
+            // Reported whatever the interest, and nothing here would clear it: the socket is done for.
+            close()
+        }
+    }
 
     private func readable() {
         switch phase {
@@ -82,12 +98,12 @@ final class Connection: @unchecked Sendable {
     private func writable() {
         switch phase {
         case .handshaking:
-            disarmWriteSource()
+            disarmWriting()
             handshake()
         case .open:
             if readWantsWritable {
                 readWantsWritable = false
-                disarmWriteSource()
+                disarmWriting()
                 readRequests()
             } else if flush() {
                 resumeReading()
@@ -95,7 +111,7 @@ final class Connection: @unchecked Sendable {
                 readRequests()
             }
         case .lingering, .closed:
-            disarmWriteSource()
+            disarmWriting()
         }
         updateDeadline()
     }
@@ -154,7 +170,7 @@ final class Connection: @unchecked Sendable {
         case .wantsRead:
             return
         case .wantsWrite:
-            armWriteSource()
+            armWriting()
         case .closed:
             handshakeFailed(reason: "connection closed by peer")
         case .failed(let reason):
@@ -185,7 +201,7 @@ final class Connection: @unchecked Sendable {
                 return
             case .wantsWrite:
                 readWantsWritable = true
-                armWriteSource()
+                armWriting()
                 return
             case .closed, .failed:
                 // Orderly or abrupt, the client is gone; a half-received request has nobody to answer.
@@ -202,7 +218,7 @@ final class Connection: @unchecked Sendable {
             guard stream.hasBufferedInput else { return }
         }
         // Out of budget for this event; what OpenSSL or the socket still holds is read on the next turn.
-        queue.async { [self] in
+        loop.execute { [self] in
             readRequests()
             updateDeadline()
         }
@@ -292,7 +308,7 @@ final class Connection: @unchecked Sendable {
                     writePendingSince = MonotonicClock.now()
                 }
                 suspendReading()
-                armWriteSource()
+                armWriting()
                 return false
             case .closed, .failed:
                 close()
@@ -302,7 +318,7 @@ final class Connection: @unchecked Sendable {
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputOffset = 0
         writePendingSince = nil
-        disarmWriteSource()
+        disarmWriting()
         if closeAfterFlush {
             linger()
             return false
@@ -321,35 +337,40 @@ final class Connection: @unchecked Sendable {
         discardInput()
     }
 
-    // MARK: Sources and deadlines
+    // MARK: Interest and deadlines
 
-    private func armWriteSource() {
-        guard writeSource == nil, phase != .closed else { return }
-        let source = DispatchSource.makeWriteSource(fileDescriptor: stream.fileDescriptor, queue: queue)
-        source.setEventHandler { [self] in writable() }
-        source.setCancelHandler { [self] in sourceCancelled() }
-        activeSources += 1
-        writeSource = source
-        source.resume()
+    private func armWriting() {
+        writeArmed = true
+        updateInterest()
     }
 
-    private func disarmWriteSource() {
-        writeSource?.cancel()
-        writeSource = nil
+    private func disarmWriting() {
+        writeArmed = false
+        updateInterest()
     }
 
     /// While a response waits for the client to read it, no more requests are read: that is what bounds
     /// the memory a pipelining client that never reads can make the server hold.
     private func suspendReading() {
-        guard !readSuspended, let readSource else { return }
-        readSource.suspend()
         readSuspended = true
+        updateInterest()
     }
 
     private func resumeReading() {
-        guard readSuspended, let readSource else { return }
-        readSource.resume()
         readSuspended = false
+        updateInterest()
+    }
+
+    /// Tells epoll only of changes: a response that goes out whole changes nothing, and costs no system call.
+    private func updateInterest() {
+        var wanted: SocketEvents = []
+        if !readSuspended { wanted.insert(.readable) }
+        if writeArmed { wanted.insert(.writable) }
+        guard wanted != interest else { return }
+        interest = wanted
+        if registered && phase != .closed {
+            loop.update(stream.fileDescriptor, interest: wanted)
+        }
     }
 
     private func updateDeadline() {
@@ -380,25 +401,11 @@ final class Connection: @unchecked Sendable {
         phase = .closed
         deadline.store(.max, ordering: .relaxed)
         parser.releaseMemory()
-        resumeReading()
-        readSource?.cancel()
-        readSource = nil
-        disarmWriteSource()
+        if registered {
+            loop.deregister(stream.fileDescriptor)
+            registered = false
+        }
         core.connectionClosed(self)
-        if activeSources == 0 {
-            release()
-        }
-    }
-
-    /// Dispatch requires every source on a descriptor to be cancelled before the descriptor is closed.
-    private func sourceCancelled() {
-        activeSources -= 1
-        if activeSources == 0 && phase == .closed {
-            release()
-        }
-    }
-
-    private func release() {
         stream.release()
     }
 }

@@ -31,13 +31,19 @@ public final class HTTPServer: Sendable {
         try self.init(state: ServerState(configuration: configuration, tls: tls, logger: logger), router: router, logger: logger)
     }
 
-    /// Binds and listens, then returns at once; connections are served on Dispatch queues.
+    /// Binds and listens, then returns at once; connections are served on event loops, one thread per processor.
     public func start() throws {
         try state.withLock { state in
             guard state.acceptor == nil, !core.isShuttingDown else {
                 throw ServerError("server already started or shut down")
             }
             let socket = try ListeningSocket(host: configuration.host, port: configuration.port)
+            do {
+                try core.startLoops()
+            } catch {
+                close(socket.fileDescriptor)
+                throw error
+            }
             // A client that goes away mid-write must cost an error code, not the process.
             signal(SIGPIPE, SIG_IGN)
             // Request bodies are large and short-lived. glibc raises its mmap threshold to the size of each

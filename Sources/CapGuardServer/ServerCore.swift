@@ -16,6 +16,8 @@ final class ServerCore: Sendable {
 
     private struct Registry {
         var connections: [UInt64: Connection] = [:]
+        /// Connections are dealt to these in turn; each runs on its loop's thread.
+        var loops: [EventLoop] = []
         var nextID: UInt64 = 0
         var shuttingDown = false
         var graceDeadline = UInt64.max
@@ -35,8 +37,6 @@ final class ServerCore: Sendable {
     private let gracePeriod: UInt64
     private let registry = Mutex(Registry())
     private let stoppedGroup = DispatchGroup()
-    /// Connections are dealt to these in turn; each runs on its loop's queue.
-    private let loops = EventLoop.makeLoops()
     // Thread-safe Dispatch source, made once and only scheduled, resumed and cancelled.
     private nonisolated(unsafe) let sweeper: any DispatchSourceTimer
     private let sweepInterval: UInt64
@@ -70,6 +70,15 @@ final class ServerCore: Sendable {
         registry.withLock { $0.shuttingDown }
     }
 
+    /// Made when the server starts rather than with it: each holds a thread until the server stops.
+    func startLoops() throws {
+        let loops = try EventLoop.makeLoops()
+        registry.withLock { $0.loops = loops }
+        for loop in loops {
+            loop.start()
+        }
+    }
+
     func startSweeping() {
         let interval = DispatchTimeInterval.nanoseconds(Int(sweepInterval))
         sweeper.setEventHandler { [weak self] in
@@ -81,9 +90,9 @@ final class ServerCore: Sendable {
     /// Registers a newly accepted socket, or returns nil when it must be closed instead.
     func register(stream: TLSStream, remoteAddress: String) -> Connection? {
         registry.withLock { registry in
-            guard !registry.shuttingDown else { return nil }
+            guard !registry.shuttingDown, !registry.loops.isEmpty else { return nil }
             registry.nextID += 1
-            let loop = loops[Int(registry.nextID % UInt64(loops.count))]
+            let loop = registry.loops[Int(registry.nextID % UInt64(registry.loops.count))]
             let connection = Connection(
                 id: registry.nextID, stream: stream, remoteAddress: remoteAddress, core: self, loop: loop)
             registry.connections[connection.id] = connection
@@ -116,7 +125,7 @@ final class ServerCore: Sendable {
             return (expired, graceOver)
         }
         for connection in expired {
-            connection.queue.async {
+            connection.execute {
                 if graceOver {
                     connection.forceClose()
                 } else {
@@ -138,7 +147,7 @@ final class ServerCore: Sendable {
         guard let connections else { return false }
         logger.info("shutting down", metadata: ["open_connections": .stringConvertible(connections.count)])
         for connection in connections {
-            connection.queue.async { connection.drain() }
+            connection.execute { connection.drain() }
         }
         return true
     }
@@ -162,6 +171,9 @@ final class ServerCore: Sendable {
     }
 
     private func finishStopping() {
+        for loop in registry.withLock({ $0.loops }) {
+            loop.stop()
+        }
         sweeper.cancel()
         tls.stopWatching()
         logger.info("stopped")

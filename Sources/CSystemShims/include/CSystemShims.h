@@ -1,6 +1,10 @@
 #ifndef CAPGUARD_CSYSTEM_SHIMS_H
 #define CAPGUARD_CSYSTEM_SHIMS_H
 
+// Swift's Glibc module leaves out <sys/epoll.h> and <sys/eventfd.h>: included here, the event loops call
+// epoll and eventfd directly.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 // mallopt is declared in <malloc.h>, which Swift's Glibc module does not include.
