@@ -75,6 +75,26 @@ struct BatchingLogWriterTests {
         #expect(dropped.reduce(0, +) + lines.filter { $0 == line }.count == 2000)
     }
 
+    @Test func linesWrittenTogetherGoOutInOneWriteWithoutAFlush() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
+        // The delay is long enough that all hundred lines are buffered before the scheduled write runs.
+        let writer = BatchingLogWriter(descriptor: fds[1], delay: .milliseconds(300))
+        for index in 0..<100 { writer.write(#"{"index":\#(index)}"#) }
+        // Under PIPE_BUF, one write reaches the reader whole: the first read returns every line or the writes
+        // were several.
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = read(fds[0], &buffer, buffer.count)
+        let lines = String(decoding: buffer[..<max(count, 0)], as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 100)
+        #expect(lines.first == #"{"index":0}"#)
+        #expect(lines.last == #"{"index":99}"#)
+    }
+
     @Test func theDroppedNoticeIsFormattedAsEveryOtherLine() throws {
         let notice = BatchingLogWriter.droppedNotice(7, time: "2026-11-27T10:00:00.000Z")
         #expect(notice == #"{"time":"2026-11-27T10:00:00.000Z","level":"warning","message":"log lines dropped: standard output did not keep up","label":"capguard","dropped":"7"}"#)
