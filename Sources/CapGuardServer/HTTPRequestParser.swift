@@ -329,7 +329,7 @@ struct HTTPRequestParser {
             }
             headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
         }
-        let (path, query) = RequestTarget.split(String(decoding: target, as: UTF8.self))
+        let (path, query) = RequestTarget.split(target)
         let method = String(decoding: parts[0], as: UTF8.self)
         let connectionTokens = headers.values(for: "Connection").flatMap(ASCII.tokenList)
         let keepAlive = version == "HTTP/1.1" ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
