@@ -69,5 +69,9 @@ struct RoutingAndResponseTests {
     func dates() {
         #expect(WallClock.httpDate(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(WallClock.rfc3339(seconds: 1_714_564_800, milliseconds: 7) == "2024-05-01T12:00:00.007Z")
+        #expect(WallClock.rfc3339(seconds: 0, milliseconds: 999) == "1970-01-01T00:00:00.999Z")
+        #expect(WallClock.rfc3339(seconds: 1_732_708_799, milliseconds: 40) == "2024-11-27T11:59:59.040Z")
+        // Past year 9999 the year grows rather than wraps.
+        #expect(WallClock.rfc3339(seconds: 253_402_300_800, milliseconds: 0) == "10000-01-01T00:00:00.000Z")
     }
 }
