@@ -73,6 +73,7 @@ let package = Package(
         .target(
             name: "CapGuardConfig",
             dependencies: [
+                "CapGuardJSON",
                 "CapGuardPolicy",
                 "CapGuardSystem",
                 "CapGuardYAML",

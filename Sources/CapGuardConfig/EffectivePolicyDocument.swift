@@ -1,3 +1,4 @@
+import CapGuardJSON
 import CapGuardPolicy
 
 /// The effective policy written out in full as policy-file YAML: every key explicit, every namespace override
@@ -32,7 +33,7 @@ public enum EffectivePolicyDocument {
         var lines = ["grants:"]
         for grant in grants {
             lines += [
-                "  - name: \(grant.name.quotedForMessage)",
+                "  - name: \(JSONText.string(grant.name))",
                 "    namespaces: \(flow(grant.namespaces))",
                 "    serviceAccounts: \(flow(grant.serviceAccounts))",
                 "    images: \(flow(grant.images.map(\.description)))",
@@ -60,10 +61,11 @@ public enum EffectivePolicyDocument {
         ]
     }
 
-    /// A YAML flow sequence, every item quoted as messages quote text. Ordinary names read back as the same
-    /// YAML; a name with a control or invisible character is shown escaped for the reader (`\u{202e}`, which
-    /// YAML does not read as one character) and a very long one is cut, since this document is for review.
+    /// A YAML flow sequence, every item a JSON string literal: YAML reads it back as the same text, however
+    /// long, and one with a control or invisible character shows it as a `\uXXXX` escape. Quoted for messages
+    /// instead, a long item was cut and an escape was Swift's `\u{...}`, and the document no longer read back
+    /// as the policy it showed.
     private static func flow(_ items: [String]) -> String {
-        "[" + items.map(\.quotedForMessage).joined(separator: ", ") + "]"
+        "[" + items.map(JSONText.string).joined(separator: ", ") + "]"
     }
 }

@@ -1,3 +1,4 @@
+import CapGuardJSON
 import CapGuardPolicy
 import CapGuardYAML
 
@@ -365,6 +366,12 @@ struct PolicyFileValidator {
         for item in items {
             guard let value = item.scalar?.value, !item.isNull, !value.isEmpty else {
                 report(item.mark, "entries of \(what) must be non-empty strings, found \(describe(item))")
+                continue
+            }
+            // No user, group or image has one; in a file under review it makes an entry read as another (a
+            // byte order mark before an image, a bidi override in a user name) and match nothing, or else.
+            if value.unicodeScalars.contains(where: TextSafety.mustEscape) {
+                report(item.mark, "entries of \(what) must not hold control or invisible characters, found \(value.quotedForMessage)")
                 continue
             }
             values.append(value)

@@ -87,6 +87,10 @@ struct PolicyFileTests {
                 fragment: #"unknown key "namespace" in exemptions (did you mean "namespaces"?)"#),
         BadFile(label: "exemption list of the wrong type", text: "exemptions:\n  images: \"nginx:*\"\n", line: 2, column: 11,
                 fragment: "exemptions.images must be a list of strings"),
+        BadFile(label: "a byte order mark before an exempt image", text: "exemptions:\n  images: [\u{FEFF}\"registry.k8s.io/kube-proxy:*\"]\n",
+                line: 2, column: 12, fragment: #"entries of exemptions.images must not hold control or invisible characters, found "\u{feff}\"registry.k8s.io/kube-proxy:*\"""#),
+        BadFile(label: "a bidi override in an exempt user", text: "exemptions:\n  users: [\"admin\u{202E}nimda\"]\n", line: 2, column: 11,
+                fragment: #"entries of exemptions.users must not hold control or invisible characters, found "admin\u{202e}nimda""#),
         BadFile(label: "bad namespace name", text: "namespaces:\n  Legacy_Billing:\n    mode: audit\n", line: 2, column: 3,
                 fragment: #""Legacy_Billing" is not a valid namespace name"#),
         BadFile(label: "unknown key in an override", text: "namespaces:\n  billing:\n    exemptions: {}\n", line: 3, column: 5,
@@ -108,6 +112,19 @@ struct PolicyFileTests {
         #expect(error.column == bad.column, "\(error)")
         #expect(error.message.contains(bad.fragment), "\(error.message)")
         #expect(error.description.hasPrefix("policy.yaml:\(bad.line):\(bad.column): "))
+    }
+
+    @Test func theEffectivePolicyReadsBackAsTheSamePolicyWhateverItsEntriesHold() throws {
+        let long = String(repeating: "u", count: 300)
+        let policies = try PolicyFile.parse(#"""
+            exemptions:
+              users: ["\#(long)", 'quote " and backslash \ and é']
+              groups: ["system:masters"]
+            """#, file: "p")
+        #expect(policies.exemptions.users == [long, #"quote " and backslash \ and é"#])
+        let effective = EffectivePolicyDocument.yaml(policies)
+        #expect(effective.contains(#"users: ["\#(long)", "quote \" and backslash \\ and é"]"#))
+        #expect(try PolicyFile.parse(effective, file: "e") == policies)
     }
 
     @Test func everyErrorIsReported() {
