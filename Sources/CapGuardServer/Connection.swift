@@ -131,6 +131,8 @@ final class Connection: SocketEventHandler, @unchecked Sendable {
             core.counters.recordLimitHit(.readTimeout)
             core.events.warning("limit_hit", "request not received in time", ["peer": .string(remoteAddress), "limit": "read_timeout"])
             respondAndClose(.status(408))
+            // Lingering from now, not from the deadline that has just passed.
+            updateDeadline()
             return
         case .open, .lingering, .closed:
             break
@@ -152,6 +154,10 @@ final class Connection: SocketEventHandler, @unchecked Sendable {
         default:
             close()
         }
+        // What was read may have been answered and the connection gone on to linger: without this its deadline
+        // stayed the read deadline of a request already answered, and a client that kept the connection open
+        // held shutdown until then (30 s in ShutdownTests under ThreadSanitizer).
+        updateDeadline()
     }
 
     /// The grace period is over.
