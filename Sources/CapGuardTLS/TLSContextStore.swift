@@ -61,11 +61,20 @@ package final class TLSContextStore: Sendable {
             return true
         }
         guard changed else { return }
-        do {
-            let context = try TLSContext(configuration)
+        let built = Result { try TLSContext(configuration) }
+        // OpenSSL reads the files again. If they changed since the snapshot (a rotation that replaces the key and
+        // then the certificate), the context may hold neither what the snapshot saw nor what the files hold
+        // now: it is neither used nor reported, and the next check reads them again. Used, a rotation could be
+        // reported as two reloads, the second when the snapshot caught up.
+        guard FileSnapshot(paths: Self.watchedPaths(configuration)) == snapshot else {
+            state.withLock { $0.attempted = nil }
+            return
+        }
+        switch built {
+        case .success(let context):
             state.withLock { $0.context = context }
             reported(.reloaded(certificatePath: certificatePath))
-        } catch {
+        case .failure(let error):
             reported(.rejected(certificatePath: certificatePath, reason: "\(error)"))
         }
     }
