@@ -62,6 +62,21 @@ enum ASCII {
             .filter { !$0.isEmpty }
     }
 
+    /// Appends a non-negative `value` in decimal, with leading zeros up to `minimumDigits`.
+    static func appendDecimal(_ value: Int, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var remaining = value
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, minimumDigits - (digits.count - start))))
+            bytes.append(contentsOf: digits[start...])
+        }
+    }
+
     /// A non-negative decimal with no sign, spaces or other characters, small enough to be a real length.
     static func decimal(_ text: String) -> Int? {
         let digits = text.utf8

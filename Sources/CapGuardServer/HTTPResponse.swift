@@ -88,7 +88,7 @@ enum HTTPResponseEncoder {
         let sendsBody = !omitBody && !HTTPStatus.forbidsBody(status)
         bytes.reserveCapacity(bytes.count + 256 + (sendsBody ? bodyCount : 0))
         bytes.append(contentsOf: "HTTP/1.1 ".utf8)
-        appendDecimal(status, to: &bytes)
+        ASCII.appendDecimal(status, to: &bytes)
         bytes.append(ASCII.space)
         bytes.append(contentsOf: HTTPStatus.reasonPhrase(status).utf8)
         bytes.append(contentsOf: "\r\nDate: ".utf8)
@@ -96,7 +96,7 @@ enum HTTPResponseEncoder {
         bytes.append(contentsOf: "\r\n".utf8)
         if !HTTPStatus.forbidsBody(status) {
             bytes.append(contentsOf: "Content-Length: ".utf8)
-            appendDecimal(bodyCount, to: &bytes)
+            ASCII.appendDecimal(bodyCount, to: &bytes)
             bytes.append(contentsOf: "\r\n".utf8)
         }
         if isHandlers {
@@ -123,18 +123,5 @@ enum HTTPResponseEncoder {
     /// A field that could end the header line early would let a handler split the response.
     private static func isSafe(_ text: String) -> Bool {
         !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
-    }
-
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var remaining = value
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            } while remaining > 0
-            bytes.append(contentsOf: digits[start...])
-        }
     }
 }

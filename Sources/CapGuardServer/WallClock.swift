@@ -8,8 +8,14 @@ enum WallClock {
     /// IMF-fixdate for the Date header, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
     static func httpDate(_ seconds: Int = time(nil)) -> String {
         let parts = utc(seconds)
-        return "\(weekdays[Int(parts.tm_wday)]), \(pad(parts.tm_mday, 2)) \(months[Int(parts.tm_mon)]) "
-            + "\(parts.tm_year + 1900) \(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)) GMT"
+        var bytes = Array("\(weekdays[Int(parts.tm_wday)]), ".utf8)
+        ASCII.appendDecimal(Int(parts.tm_mday), minimumDigits: 2, to: &bytes)
+        bytes.append(contentsOf: " \(months[Int(parts.tm_mon)]) ".utf8)
+        ASCII.appendDecimal(Int(parts.tm_year) + 1900, to: &bytes)
+        bytes.append(ASCII.space)
+        appendTime(parts, to: &bytes)
+        bytes.append(contentsOf: " GMT".utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// RFC 3339 with milliseconds, e.g. "2024-05-01T12:00:00.123Z".
@@ -25,40 +31,26 @@ enum WallClock {
         let parts = utc(seconds)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
-        appendPadded(Int(parts.tm_year) + 1900, width: 4, to: &bytes)
+        ASCII.appendDecimal(Int(parts.tm_year) + 1900, minimumDigits: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        appendPadded(Int(parts.tm_mon) + 1, width: 2, to: &bytes)
+        ASCII.appendDecimal(Int(parts.tm_mon) + 1, minimumDigits: 2, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        appendPadded(Int(parts.tm_mday), width: 2, to: &bytes)
+        ASCII.appendDecimal(Int(parts.tm_mday), minimumDigits: 2, to: &bytes)
         bytes.append(UInt8(ascii: "T"))
-        appendPadded(Int(parts.tm_hour), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(Int(parts.tm_min), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(Int(parts.tm_sec), width: 2, to: &bytes)
+        appendTime(parts, to: &bytes)
         bytes.append(UInt8(ascii: "."))
-        appendPadded(milliseconds, width: 3, to: &bytes)
+        ASCII.appendDecimal(milliseconds, minimumDigits: 3, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Decimal digits of a non-negative `value`, at least `width` of them.
-    private static func appendPadded(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        var digits = 1
-        var rest = value / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
-        var remaining = value
-        var index = bytes.count - 1
-        while remaining > 0 && index >= start {
-            bytes[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-            index -= 1
-        }
+    /// "HH:MM:SS", as both forms write it.
+    private static func appendTime(_ parts: tm, to bytes: inout [UInt8]) {
+        ASCII.appendDecimal(Int(parts.tm_hour), minimumDigits: 2, to: &bytes)
+        bytes.append(ASCII.colon)
+        ASCII.appendDecimal(Int(parts.tm_min), minimumDigits: 2, to: &bytes)
+        bytes.append(ASCII.colon)
+        ASCII.appendDecimal(Int(parts.tm_sec), minimumDigits: 2, to: &bytes)
     }
 
     private static func utc(_ seconds: Int) -> tm {
@@ -66,10 +58,5 @@ enum WallClock {
         var parts = tm()
         gmtime_r(&value, &parts)
         return parts
-    }
-
-    private static func pad(_ value: Int32, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
