@@ -25,6 +25,14 @@ struct EventLoopTests {
         }
     }
 
+    /// Two connected non-blocking stream sockets.
+    private func socketPair() throws -> [Int32] {
+        var pair: [Int32] = [0, 0]
+        let made = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &pair)
+        try #require(made == 0)
+        return pair
+    }
+
     private func onLoop(_ loop: EventLoop, _ work: @escaping @Sendable () -> Void) {
         let done = DispatchSemaphore(value: 0)
         loop.execute {
@@ -78,9 +86,7 @@ struct EventLoopTests {
         let loop = try EventLoop(index: 0)
         loop.start()
         defer { loop.stop() }
-        var pair: [Int32] = [0, 0]
-        let made = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &pair)
-        #expect(made == 0)
+        let pair = try socketPair()
         defer {
             close(pair[0])
             close(pair[1])
@@ -117,9 +123,7 @@ struct EventLoopTests {
         let loop = try EventLoop(index: 0)
         loop.start()
         defer { loop.stop() }
-        var pair: [Int32] = [0, 0]
-        let made = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &pair)
-        #expect(made == 0)
+        let pair = try socketPair()
         defer { close(pair[0]) }
         let socket = pair[0]
         let recorder = Recorder(loop: loop)
