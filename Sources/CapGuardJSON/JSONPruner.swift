@@ -251,12 +251,18 @@ public struct JSONPruner {
     @discardableResult
     private mutating func skipString() throws(Unvouched) -> StringContent {
         guard next == UInt8(ascii: "\"") else { throw Unvouched() }
-        position += 1
         var content = StringContent()
-        while position < count {
-            switch stringBytes[Int(bytes[position])] {
-            case .ordinary:
-                position += 1
+        // Ordinary bytes are most of a review: they are passed on a local index, not on `position`, which the
+        // loop would otherwise store at every byte.
+        var index = position + 1
+        while index < count {
+            let kind = stringBytes[Int(bytes[index])]
+            guard kind != .ordinary else {
+                index += 1
+                continue
+            }
+            position = index
+            switch kind {
             case .quote:
                 position += 1
                 return content
@@ -266,9 +272,10 @@ public struct JSONPruner {
             case .nonASCII:
                 content.isASCII = false
                 try skipMultibyteCharacter()
-            case .control:
+            case .control, .ordinary:
                 throw Unvouched()
             }
+            index = position
         }
         throw Unvouched()
     }
