@@ -37,6 +37,13 @@ struct DuplicateKeyFinderTests {
         let keys = (0..<1000).map { "\"k\($0)\": \($0)" }
         #expect(find("{" + keys.joined(separator: ",") + "}") == nil)
         #expect(find("{" + (keys + ["\"k500\": 0"]).joined(separator: ",") + "}") == .init(path: "", key: "k500"))
+        // Escaped and plain spellings of one key meet in the set as they do pairwise.
+        #expect(find("{" + (keys + [#""\u006b500": 0"#]).joined(separator: ",") + "}") == .init(path: "", key: "k500"))
+        #expect(find("{" + ([#""\u006b500": 0"#] + keys).joined(separator: ",") + "}") == .init(path: "", key: "k500"))
+        // Keys of objects closed before are forgotten, and the next object starts with none of them.
+        let closed = "{\"a\": {" + keys.joined(separator: ",") + "}, \"b\": {\"k1\": 1, \"k2\": 2}, "
+        #expect(find(closed + "\"c\": {\"k1\": 3, \"k500\": 5}}") == nil)
+        #expect(find(closed + "\"c\": {\"k3\": 3, \"k3\": 4}}") == .init(path: "c", key: "k3"))
     }
 
     @Test("text that is not JSON finds nothing and never traps", arguments: [
