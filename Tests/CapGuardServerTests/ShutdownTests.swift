@@ -61,6 +61,10 @@ struct ShutdownTests {
         // the next shares inFlight's loop, and its handler holds that loop.
         let others = try (1..<Int(capguard_available_processors())).map { _ in try TestClient.tls(port: server.boundPort) }
         let blocker = try TestClient.tls(port: server.boundPort)
+        // A round trip on the loop first, so that it has read what inFlight sent: a batch of events holding both
+        // inFlight's bytes and the blocking request would go on to answer inFlight itself, before the drain.
+        try blocker.send("GET /hello HTTP/1.1\r\n\r\n")
+        #expect(try blocker.readResponse().status == 200)
         try blocker.send("GET /block HTTP/1.1\r\n\r\n")
         #expect(entered.wait(timeout: .now() + 20) == .success)
         // While the loop is held, the rest of the body arrives and shutdown queues the drain: the loop runs the

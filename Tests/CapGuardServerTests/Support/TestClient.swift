@@ -36,6 +36,10 @@ final class TestClient {
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // Each write goes out when it is made, as from the apiserver (Go sets TCP_NODELAY): with Nagle's
+        // algorithm a small write after the handshake waited for an acknowledgement, tens of milliseconds.
+        var noDelay: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
         guard connect(fd, info.ai_addr, info.ai_addrlen) == 0 else {
             Glibc.close(fd)
             throw TestClientError(description: "connect failed: \(String(cString: strerror(errno)))")
