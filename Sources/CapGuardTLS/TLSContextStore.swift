@@ -54,7 +54,8 @@ package final class TLSContextStore: Sendable {
     /// Rebuilds the context when any watched file differs from the last attempt.
     func reloadIfChanged() {
         guard case .files(let certificatePath, _) = configuration.certificate else { return }
-        let snapshot = FileSnapshot(paths: Self.watchedPaths(configuration))
+        let paths = Self.watchedPaths(configuration)
+        let snapshot = FileSnapshot(paths: paths)
         let changed = state.withLock { loaded in
             guard loaded.attempted != snapshot else { return false }
             loaded.attempted = snapshot
@@ -66,7 +67,7 @@ package final class TLSContextStore: Sendable {
         // then the certificate), the context may hold neither what the snapshot saw nor what the files hold
         // now: it is neither used nor reported, and the next check reads them again. Used, a rotation could be
         // reported as two reloads, the second when the snapshot caught up.
-        guard FileSnapshot(paths: Self.watchedPaths(configuration)) == snapshot else {
+        guard FileSnapshot(paths: paths) == snapshot else {
             state.withLock { $0.attempted = nil }
             return
         }
